@@ -1,0 +1,52 @@
+# eventsys — two commands on a fresh machine:
+#   make run    set up, upgrade the database, seed the demo if empty, serve http://127.0.0.1:5000
+#   make test   set up, then the whole test suite on SQLite and PostgreSQL
+PYTHON_BASE ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test serve vendor translations system-deps lint clean
+
+setup: system-deps $(VENV)/.installed static/vendor/.installed translations
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.installed: node_modules/.installed scripts/vendor.py
+	$(PY) scripts/vendor.py
+	touch $@
+
+vendor: static/vendor/.installed
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d translations
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "eventsys is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+test: setup
+	CI=$${CI:-} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

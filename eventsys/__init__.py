@@ -1,0 +1,104 @@
+"""eventsys: collaboration workshops end to end: registration, QR check-in, certificates."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from eventsys import config as config_module
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error handlers, CLI."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("EVENTSYS_INSTANCE") or os.path.join(root, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.from_environ(dict(os.environ), app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+        if "DATABASE_URL" in test_config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+                test_config["DATABASE_URL"]
+            )
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
+
+    register_models()
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_models() -> None:
+    """Import every feature's models so the metadata (and Alembic) sees the whole schema."""
+    from eventsys import audit  # noqa: F401
+    from eventsys.accounts import models as _accounts  # noqa: F401
+    from eventsys.certificates import models as _certificates  # noqa: F401
+    from eventsys.checkin import models as _checkin  # noqa: F401
+    from eventsys.events import models as _events  # noqa: F401
+    from eventsys.jobs import models as _jobs  # noqa: F401
+    from eventsys.registration import models as _registration  # noqa: F401
+    from eventsys.volunteers import models as _volunteers  # noqa: F401
+
+
+def register_extensions(app: Flask) -> None:
+    from eventsys import i18n
+    from eventsys.accounts.models import User
+    from eventsys.db import db
+    from eventsys.extensions import babel, csrf, login_manager, migrate
+    from eventsys.volunteers import crypto
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    crypto.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the log-in page explains itself
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from eventsys import api, site
+    from eventsys.accounts.views import bp as accounts_bp
+    from eventsys.events.views import bp as events_bp
+    from eventsys.extensions import csrf
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(events_bp)
+    # The API authenticates by bearer token; session callers are CSRF-checked in web.api_user.
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from eventsys import web
+
+    web.register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from eventsys import cli
+
+    cli.init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts: people who run events (admins, organizers, door staff) and their API tokens."""

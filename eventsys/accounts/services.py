@@ -1,0 +1,145 @@
+"""Account rules: password hashing, log-in with throttling, API tokens.
+
+Passwords are hashed with argon2id (argon2-cffi defaults: t=3, m=64 MiB, p=4), which meets
+OWASP ASVS guidance. After ``MAX_FAILED_LOGINS`` failures in a row an account is locked for
+``LOCKOUT``; the error shown stays generic so nobody learns which e-mails exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from eventsys import audit
+from eventsys.accounts.models import ApiToken, Role, User
+from eventsys.db import utcnow
+from eventsys.errors import Conflict, PermissionDenied, RuleViolation
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+_hasher = PasswordHasher()
+#: verified against when the e-mail is unknown, so both cases take the same time
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    """Raise RuleViolation unless the password is at least 10 characters, not all digits."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation(
+            _l("Password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+    if password.isdigit():
+        raise RuleViolation(_l("Password must not be only digits."), field="password")
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(session, *, email: str, role: Role, password: str, full_name: str = "") -> User:
+    """Create an account; raises Conflict if the e-mail is taken, RuleViolation on a weak password."""
+    email = normalise_email(email)
+    check_password_rules(password)
+    if session.scalar(select(User).where(User.email == email)):
+        raise Conflict(_l("An account with this e-mail already exists."), field="email")
+    user = User(email=email, role=Role(role), password_hash=hash_password(password), full_name=full_name)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+
+
+class LoginFailed(PermissionDenied):
+    code = "login_failed"
+
+
+class AccountLocked(PermissionDenied):
+    code = "account_locked"
+
+
+def authenticate(session, *, email: str, password: str, now: datetime | None = None) -> User:
+    """Return the active user with these credentials.
+
+    Raises LoginFailed (generic: the same for an unknown e-mail, a wrong password and a
+    deactivated account) or AccountLocked after too many failures in a row.
+    """
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        _verify(_DUMMY_HASH, password)
+        raise LoginFailed(_l("Incorrect e-mail or password."))
+    if user.locked_until and user.locked_until > now:
+        raise AccountLocked(
+            _l("Too many failed attempts. This account is locked for a few minutes; try again later.")
+        )
+    if not _verify(user.password_hash, password) or not user.is_active:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        audit.record(session, actor=None, action="user.login_failed", target=user, now=now)
+        raise LoginFailed(_l("Incorrect e-mail or password."))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session, *, user: User, name: str = "") -> str:
+    """Create an API token for ``user`` and return it; only its hash is kept."""
+    token = "evs_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_hash=_token_hash(token), name=name))
+    session.flush()
+    return token
+
+
+def user_for_token(session, token: str, *, now: datetime | None = None) -> User | None:
+    """The active user owning an unrevoked token, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    row.last_used_at = now or utcnow()
+    return row.user
+
+
+def revoke_token(session, *, token: str, now: datetime | None = None) -> bool:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None:
+        return False
+    row.revoked_at = now or utcnow()
+    return True
+
+
+def user_by_email(session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))

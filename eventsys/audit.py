@@ -1,0 +1,53 @@
+"""The audit log: who did what to which record, and when (PDPA asks for it).
+
+``record`` adds a row to the current unit of work; it commits with the change it
+describes, so a rolled-back change leaves no log line and a logged change is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsys.db import UTCDateTime, db, utcnow
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: a dotted verb: "volunteer.view_full", "checkin.undo", "user.login_failed"
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target_type: Mapped[str] = mapped_column(String(40), default="")
+    target_id: Mapped[str] = mapped_column(String(40), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor = relationship("User")
+
+
+def record(
+    session,
+    *,
+    actor,
+    action: str,
+    target: Any = None,
+    details: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditLog:
+    """Add an audit line for ``action`` by ``actor`` (a User or None) on ``target``."""
+    entry = AuditLog(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        target_type=type(target).__tablename__ if hasattr(target, "__tablename__") else "",
+        target_id=str(getattr(target, "id", "") or ""),
+        details=details or {},
+        created_at=now or utcnow(),
+    )
+    session.add(entry)
+    return entry

@@ -1,0 +1,1 @@
+"""Certificates (เกียรติบัตร / วุฒิบัตร) anyone can verify, and other printed documents."""

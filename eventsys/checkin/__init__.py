@@ -1,0 +1,1 @@
+"""Check-in at the door: QR scans, manual search, offline sync, live attendance."""

@@ -1,0 +1,103 @@
+"""Configuration defaults, and the one function that reads the environment.
+
+Nothing here runs at import time: :func:`from_environ` is called by ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS: dict[str, object] = {
+    "LANGUAGES": ("th", "en"),
+    "BABEL_DEFAULT_LOCALE": "th",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_SENDER": "eventsys@localhost",
+    "REDIS_URL": "",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A form left open on a slow phone must still submit: tie CSRF to the session, not the clock.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
+}
+
+#: Environment variables read verbatim (string values).
+_STRING_VARS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "BASE_URL",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SENDER",
+    "REDIS_URL",
+    "ID_ENCRYPTION_KEY",
+)
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """Return a secret kept in ``instance/<name>``, generating it on first use.
+
+    A generated secret survives restarts (sessions stay valid, encrypted IDs stay readable)
+    without ever being a literal in the code.
+    """
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def from_environ(environ: dict[str, str], instance_path: str) -> dict[str, object]:
+    """Build the configuration from ``environ`` over :data:`DEFAULTS`."""
+    instance = Path(instance_path)
+    config = dict(DEFAULTS)
+    for name in _STRING_VARS:
+        if environ.get(name):
+            config[name] = environ[name]
+    if environ.get("MAIL_PORT"):
+        config["MAIL_PORT"] = int(environ["MAIL_PORT"])
+    if environ.get("MAIL_USE_TLS"):
+        config["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if environ.get("DEFAULT_LANGUAGE") in ("th", "en"):
+        config["BABEL_DEFAULT_LOCALE"] = environ["DEFAULT_LANGUAGE"]
+    if environ.get("TIMEZONE"):
+        config["BABEL_DEFAULT_TIMEZONE"] = environ["TIMEZONE"]
+    if environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+
+    database_url = str(config.pop("DATABASE_URL", "") or "")
+    if not database_url:
+        database_url = f"sqlite:///{instance / 'eventsys.sqlite'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance, "secret_key")
+    if not config.get("ID_ENCRYPTION_KEY"):
+        config["ID_ENCRYPTION_KEY"] = _instance_secret(instance, "id_encryption_key")
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgres://``/``postgresql://`` URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,1 @@
+"""Events: the workshop itself, its agenda, staff and registration questions."""

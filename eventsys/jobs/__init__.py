@@ -1,0 +1,1 @@
+"""Background jobs (imports, bulk certificates, e-mail) and their progress records."""

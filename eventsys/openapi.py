@@ -1,0 +1,85 @@
+"""The OpenAPI 3 document of the JSON API, served at ``/api/v1/openapi.json``.
+
+The paths and fields written here are a contract other tools are built against: change
+them only together with the routes, and keep the tests that compare the two green.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string", "description": "stable machine-readable code"},
+        "message": {"type": "string", "description": "human-readable, in the caller's language"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+def _error_responses(*statuses: int) -> dict[str, Any]:
+    descriptions = {
+        400: "Bad request",
+        401: "Missing, invalid or revoked bearer token",
+        403: "The caller's role does not allow this",
+        404: "Not found",
+        409: "Conflict with the current state",
+        422: "Invalid fields",
+        429: "Rate limited",
+    }
+    return {
+        str(status): {
+            "description": descriptions[status],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for status in statuses
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "eventsys API",
+            "version": "1.0.0",
+            "description": (
+                "Events, registrations, check-in and certificates. Authenticate with "
+                "`Authorization: Bearer <token>` (create one with `flask --app app create-token EMAIL`)."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": ERROR,
+                "Me": {
+                    "type": "object",
+                    "required": ["id", "email", "role", "name"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "email": {"type": "string"},
+                        "role": {"type": "string", "enum": ["admin", "organizer", "staff"]},
+                        "name": {"type": "string"},
+                    },
+                },
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/me": {
+                "get": {
+                    "summary": "The account behind the token",
+                    "operationId": "getMe",
+                    "responses": {
+                        "200": {
+                            "description": "The caller",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}},
+                        },
+                        **_error_responses(401, 403),
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,1 @@
+"""Registration: a volunteer's place at an event, its ticket and its state."""

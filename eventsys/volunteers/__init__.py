@@ -1,0 +1,1 @@
+"""The shared volunteer registry: one record per person, reused across events."""

@@ -1,0 +1,73 @@
+"""The volunteer table shared by every event.
+
+A national ID is never stored in plaintext: ``national_id_encrypted`` holds it encrypted
+with the configured key, ``national_id_hash`` (a keyed HMAC) finds it, and
+``national_id_tail`` (last four digits) is what masked views and "last digits" search use.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventsys.db import UTCDateTime, db, utcnow
+
+
+class Volunteer(db.Model):
+    __tablename__ = "volunteers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: title code (mr, mrs, miss, …, other) and the title as written (นาย, ว่าที่ร้อยตรี, …)
+    prefix_code: Mapped[str] = mapped_column(String(30), default="")
+    prefix: Mapped[str] = mapped_column(String(80), default="")
+    first_name: Mapped[str] = mapped_column(String(120))  #: Thai (or native) given name
+    last_name: Mapped[str] = mapped_column(String(120), default="")
+    first_name_en: Mapped[str] = mapped_column(String(120), default="")
+    last_name_en: Mapped[str] = mapped_column(String(120), default="")
+    national_id_encrypted: Mapped[str | None] = mapped_column(Text)
+    #: HMAC-SHA256 of the normalised ID under the configured key; unique per person
+    national_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    national_id_tail: Mapped[str | None] = mapped_column(String(4), index=True)
+    #: for people without a Thai ID (foreign partners)
+    passport_no: Mapped[str | None] = mapped_column(String(30), index=True)
+    phone: Mapped[str] = mapped_column(String(20), default="", index=True)  #: digits, 0XXXXXXXXX
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    province_code: Mapped[str] = mapped_column(String(4), default="", index=True)  #: DOPA code
+    district: Mapped[str] = mapped_column(String(120), default="")
+    organization: Mapped[str] = mapped_column(String(300), default="", index=True)
+    #: role or status printed on sign-in sheets, e.g. "อพม."
+    position: Mapped[str] = mapped_column(String(200), default="")
+    network_type: Mapped[str] = mapped_column(String(60), default="", index=True)
+    language: Mapped[str] = mapped_column(String(5), default="th")  #: for e-mail
+    consent_version: Mapped[str] = mapped_column(String(40), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: normalised, lower-cased names (Thai and English) for substring search
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    #: Thai dictionary-order key of (first name, last name), so SQL can ORDER BY it
+    sort_key: Mapped[str] = mapped_column(String(512), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: set when the person's data was anonymised (PDPA erasure); attendance is kept
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def full_name(self) -> str:
+        """ "{title}{first} {last}": no space after a title, as Thai writing has it."""
+        return f"{self.prefix}{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name_en(self) -> str:
+        return f"{self.first_name_en} {self.last_name_en}".strip()
+
+    @property
+    def masked_national_id(self) -> str:
+        """``x-xxxx-xxxxx-12-3``: only the last three digits shown."""
+        if not self.national_id_tail:
+            return ""
+        tail = self.national_id_tail
+        return f"x-xxxx-xxxxx-{tail[1:3]}-{tail[3]}"
+
+    def __repr__(self) -> str:
+        return f"<Volunteer {self.id}>"

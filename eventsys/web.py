@@ -1,0 +1,230 @@
+"""HTTP glue shared by the views: role checks, API authentication, error pages.
+
+Everything that turns a domain outcome into an HTTP answer lives here, so views stay
+thin and every page and API route answers errors the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from flask import Flask, g, jsonify, render_template, request
+from flask import session as http_session
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
+from wtforms.validators import ValidationError
+
+from eventsys.accounts.models import Role, User
+from eventsys.db import db
+from eventsys.errors import DomainError, RuleViolation
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+
+
+def wants_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """True for a same-site path such as ``/events/1``; never for another host or scheme."""
+    if not target or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(urljoin(request.host_url, target))
+    return parts.scheme in ("http", "https") and parts.netloc == urlsplit(request.host_url).netloc
+
+
+def role_required(*roles: Role) -> Callable:
+    """Refuse a page unless the logged-in user has one of ``roles`` (admins always pass).
+
+    Anonymous visitors go to the log-in page; others get 403.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            from eventsys.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role != Role.ADMIN and current_user.role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles  # read by the route-permission test
+        return wrapped
+
+    return decorator
+
+
+# --- JSON API authentication ---------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """An API refusal answered as ``{"error": code, "message": text, ...}``."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def api_user() -> User | None:
+    """The caller of an API route: a bearer token, or else the logged-in session.
+
+    A session caller changing state must send the CSRF token in ``X-CSRFToken``, since
+    its cookie is sent by the browser on its own.
+    """
+    if "api_user" in g:
+        return g.api_user
+    from eventsys.accounts.services import user_for_token
+
+    user: User | None = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthorized", _("Missing or malformed bearer token."))
+        user = user_for_token(db.session, token.strip())
+        if user is None:
+            raise ApiError(401, "unauthorized", _("Invalid or revoked token."))
+    elif current_user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            try:
+                validate_csrf(request.headers.get("X-CSRFToken", ""))
+            except ValidationError as exc:
+                raise ApiError(400, "csrf_failed", _("The CSRF token is missing or wrong.")) from exc
+        user = current_user._get_current_object()
+    g.api_user = user
+    return user
+
+
+def api_auth(*roles: Role) -> Callable:
+    """Require an API caller with one of ``roles`` (admins always pass)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            user = api_user()
+            if user is None:
+                raise ApiError(401, "unauthorized", _("Authentication required."))
+            if user.role != Role.ADMIN and user.role not in roles:
+                raise ApiError(403, "forbidden", _("You are not allowed to do this."))
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Mark a route as open to everyone (the route-permission test reads this mark)."""
+    view.is_public = True
+    return view
+
+
+def log_in(user: User, *, remember: bool = False) -> None:
+    """Start a fresh session for ``user`` (a new session on log-in defeats fixation)."""
+    http_session.clear()
+    login_user(user, remember=remember)
+
+
+# --- error handlers --------------------------------------------------------------------------
+
+
+def _error_response(status: int, code: str, message: str, **extra: Any):
+    if wants_json():
+        body = {"error": code, "message": message, **extra}
+        return jsonify(body), status
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:  # noqa: BLE001 - e.g. the database is down and the page needs the user
+        log.exception("error page failed to render")
+        return FALLBACK_ERROR_PAGE, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+#: shown when even the error page cannot render; both languages, no details
+FALLBACK_ERROR_PAGE = """<!doctype html><html lang="th"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>eventsys</title>
+<h1>ขออภัย ระบบขัดข้องชั่วคราว</h1><p>กรุณาลองใหม่อีกครั้งในอีกสักครู่</p>
+<h2 lang="en">Sorry, the service is temporarily unavailable</h2>
+<p lang="en">Please try again in a moment.</p></html>"""
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return _error_response(error.status, error.code, error.message, **error.extra)
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        extra = (
+            {"fields": {k: str(v) for k, v in error.fields.items()}}
+            if isinstance(error, RuleViolation)
+            else {}
+        )
+        return _error_response(error.status, error.code, str(error.message), **extra)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        return _error_response(
+            400,
+            "csrf_failed",
+            _("The form has expired or was not sent from this site. Please reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        if isinstance(error, Unauthorized) and not wants_json():
+            from eventsys.extensions import login_manager
+
+            return login_manager.unauthorized()
+        messages = {
+            400: _("The request could not be understood."),
+            401: _("Authentication required."),
+            403: _("You are not allowed to see this page."),
+            404: _("The page you asked for does not exist."),
+            405: _("This method is not allowed here."),
+            413: _("The upload is too large."),
+            429: _("Too many requests. Please wait a moment and try again."),
+            503: _("The service is temporarily unavailable. Please try again shortly."),
+        }
+        status = error.code or 500
+        codes = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            429: "rate_limited",
+            503: "unavailable",
+        }
+        return _error_response(
+            status, codes.get(status, "bad_request"), messages.get(status, error.description or "")
+        )
+
+    @app.errorhandler(OperationalError)
+    def handle_database_down(error: OperationalError):
+        log.error("database error: %s", error)
+        db.session.rollback()
+        return _error_response(
+            503,
+            "unavailable",
+            _("The service is temporarily unavailable. Please try again shortly."),
+        )
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the page must render even if the database is gone
+            pass
+        return _error_response(500, "server_error", _("Something went wrong on our side. Please try again."))
