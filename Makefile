@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test serve vendor translations system-deps lint clean
+.PHONY: setup run test serve vendor translations system-deps lint clean i18n
 
 setup: system-deps $(VENV)/.installed static/vendor/.installed translations
 
@@ -39,10 +39,18 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "eventsys is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	@$(FLASK) jobs worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 test: setup
 	CI=$${CI:-} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# After adding or changing messages: extract them, then add Thai to translations/th_sources/.
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot . >/dev/null 2>&1
+	$(VENV)/bin/pybabel update -i messages.pot -d translations -l th --no-fuzzy-matching --ignore-obsolete >/dev/null 2>&1
+	$(PY) scripts/i18n_fill.py
+	$(VENV)/bin/pybabel compile -d translations
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -41,23 +41,38 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+#: capabilities, one subpackage each; each may have models, views (``bp``), api (routes on
+#: the API blueprint plus ``OPENAPI_PATHS``/``OPENAPI_SCHEMAS``), cli (``commands``), tasks
+FEATURES = ("accounts", "events", "volunteers", "registration", "checkin", "certificates", "jobs")
+
+
+def feature_module(feature: str, name: str):
+    """``eventsys.<feature>.<name>`` if that module exists, else None."""
+    import importlib
+
+    qualified = f"eventsys.{feature}.{name}"
+    try:
+        return importlib.import_module(qualified)
+    except ModuleNotFoundError as error:
+        if error.name != qualified:
+            raise
+        return None
+
+
 def register_models() -> None:
     """Import every feature's models so the metadata (and Alembic) sees the whole schema."""
     from eventsys import audit  # noqa: F401
-    from eventsys.accounts import models as _accounts  # noqa: F401
-    from eventsys.certificates import models as _certificates  # noqa: F401
-    from eventsys.checkin import models as _checkin  # noqa: F401
-    from eventsys.events import models as _events  # noqa: F401
-    from eventsys.jobs import models as _jobs  # noqa: F401
-    from eventsys.registration import models as _registration  # noqa: F401
-    from eventsys.volunteers import models as _volunteers  # noqa: F401
+
+    for feature in FEATURES:
+        feature_module(feature, "models")
 
 
 def register_extensions(app: Flask) -> None:
-    from eventsys import i18n
+    from eventsys import i18n, jobs
     from eventsys.accounts.models import User
     from eventsys.db import db
     from eventsys.extensions import babel, csrf, login_manager, migrate
+    from eventsys.registration import tickets
     from eventsys.volunteers import crypto
 
     db.init_app(app)
@@ -66,6 +81,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     crypto.init_app(app)
+    jobs.init_app(app)
+    tickets.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -80,13 +97,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from eventsys import api, site
-    from eventsys.accounts.views import bp as accounts_bp
-    from eventsys.events.views import bp as events_bp
     from eventsys.extensions import csrf
 
     app.register_blueprint(site.bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(events_bp)
+    for feature in FEATURES:
+        views = feature_module(feature, "views")
+        if views is not None:
+            app.register_blueprint(views.bp)
+        feature_module(feature, "api")  # adds its routes to api.bp
     # The API authenticates by bearer token; session callers are CSRF-checked in web.api_user.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
@@ -102,3 +120,7 @@ def register_cli(app: Flask) -> None:
     from eventsys import cli
 
     cli.init_app(app)
+    for feature in FEATURES:
+        module = feature_module(feature, "cli")
+        for command in getattr(module, "commands", ()):
+            app.cli.add_command(command)

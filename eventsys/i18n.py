@@ -177,3 +177,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["thai_digits"] = thai_digits
     app.jinja_env.globals["current_locale"] = _locale
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

@@ -19,7 +19,7 @@ ERROR = {
 }
 
 
-def _error_responses(*statuses: int) -> dict[str, Any]:
+def error_responses(*statuses: int) -> dict[str, Any]:
     descriptions = {
         400: "Bad request",
         401: "Missing, invalid or revoked bearer token",
@@ -39,7 +39,16 @@ def _error_responses(*statuses: int) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return {
+    """The whole document: the shared parts here, each feature's paths from its ``api``."""
+    from eventsys import FEATURES, feature_module
+
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for feature in FEATURES:
+        module = feature_module(feature, "api")
+        paths.update(getattr(module, "OPENAPI_PATHS", {}))
+        schemas.update(getattr(module, "OPENAPI_SCHEMAS", {}))
+    document = {
         "openapi": "3.0.3",
         "info": {
             "title": "eventsys API",
@@ -64,6 +73,7 @@ def openapi_document() -> dict[str, Any]:
                         "name": {"type": "string"},
                     },
                 },
+                **schemas,
             },
         },
         "security": [{"bearer": []}],
@@ -77,9 +87,11 @@ def openapi_document() -> dict[str, Any]:
                             "description": "The caller",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}},
                         },
-                        **_error_responses(401, 403),
+                        **error_responses(401, 403),
                     },
                 }
             },
         },
     }
+    document["paths"].update(paths)
+    return document

@@ -1,32 +1,36 @@
-"""Merge Thai translations from a Python dict file into translations/th (maintainer tool).
+"""Merge the Thai translations kept in translations/th_sources/*.py into the Thai catalog.
 
-Usage: python scripts/i18n_fill.py FILE.py   (FILE defines TH = {msgid: Thai text})
-Entries already translated in the catalog are kept unless the file gives a new text.
+Each source file defines ``TH = {English msgid: Thai text}``; one file per feature, so
+people working on different features never edit the same lines. ``make i18n`` runs
+extract → update → this script → compile; it prints any message still untranslated.
 """
 
 from __future__ import annotations
 
 import runpy
-import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-PO = Path(__file__).resolve().parent.parent / "translations" / "th" / "LC_MESSAGES" / "messages.po"
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "translations" / "th" / "LC_MESSAGES" / "messages.po"
+SOURCES = ROOT / "translations" / "th_sources"
 
 
 def main() -> None:
-    translations = runpy.run_path(sys.argv[1])["TH"]
+    translations: dict[str, str] = {}
+    for path in sorted(SOURCES.glob("*.py")):
+        translations.update(runpy.run_path(str(path))["TH"])
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="th")
     for message in catalog:
-        if message.id and message.id in translations:
+        if message.id and isinstance(message.id, str) and message.id in translations:
             message.string = translations[message.id]
             message.flags.discard("fuzzy")
     with PO.open("wb") as handle:
-        write_po(handle, catalog, width=100)
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
     missing = [m.id for m in catalog if m.id and not m.string]
-    print(f"{len(missing)} untranslated", *missing, sep="\n  ")
+    print(f"i18n: {len(missing)} untranslated", *missing, sep="\n  ")
 
 
 if __name__ == "__main__":

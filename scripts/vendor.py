@@ -18,7 +18,12 @@ VENDOR = ROOT / "static" / "vendor"
 SARABUN_WEIGHTS = ("400", "600", "700")
 SARABUN_SUBSETS = ("thai", "latin")
 #: single files copied as they are: (package path, destination under static/vendor)
-FILES: tuple[tuple[str, str], ...] = ()
+FILES: tuple[tuple[str, str], ...] = (
+    ("jsqr/dist/jsQR.js", "jsqr/jsQR.js"),  # QR decoding from the camera (check-in)
+    ("jsqr/LICENSE", "jsqr/LICENSE"),
+    ("chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"),  # dashboard charts
+    ("chart.js/LICENSE.md", "chart.js/LICENSE.md"),
+)
 
 
 def vendor_sarabun() -> None:
