@@ -87,3 +87,13 @@ def test_tokens_from_another_installation_are_refused():
     token = TicketSigner("other key").token_for("abcdefgh")
     assert TicketSigner("key").verify(token) is None
     assert fingerprint(token) != fingerprint(TicketSigner("key").token_for("abcdefgh"))
+
+
+def test_manage_tokens_are_bound_to_the_registration_and_its_ticket():
+    signer = TicketSigner("key")
+    token = signer.manage_token(42, "secret-a")
+    assert signer.manage_token_registration_id(token) == 42
+    assert signer.check_manage_token(token, 42, "secret-a")
+    assert not signer.check_manage_token(token, 42, "secret-b")  # ticket rotated
+    assert not signer.check_manage_token(token.replace("42-", "43-"), 43, "secret-a")
+    assert signer.manage_token_registration_id("abc") is None

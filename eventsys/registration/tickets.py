@@ -38,6 +38,25 @@ class TicketSigner:
             return None
         return secret
 
+    def manage_token(self, registration_id: int, ticket_secret: str) -> str:
+        """The personal manage-link token of a registration: ``<id>-<signature>``.
+
+        The signature covers the ticket secret too, so rotating the ticket also voids the
+        old link; it does not expire (people keep the e-mail for months).
+        """
+        payload = f"manage:{registration_id}:{ticket_secret}"
+        digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
+        return f"{registration_id}-{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}"
+
+    @staticmethod
+    def manage_token_registration_id(token: str) -> int | None:
+        """The registration id a manage token claims (verify with :meth:`check_manage_token`)."""
+        head, dash, _signature = (token or "").partition("-")
+        return int(head) if dash and head.isdigit() and len(head) < 12 else None
+
+    def check_manage_token(self, token: str, registration_id: int, ticket_secret: str) -> bool:
+        return hmac.compare_digest(token, self.manage_token(registration_id, ticket_secret))
+
 
 def fingerprint(token: str) -> str:
     """A short one-way fingerprint of a token for offline ticket lists."""
