@@ -71,13 +71,14 @@ def register_extensions(app: Flask) -> None:
     from eventsys import i18n, jobs
     from eventsys.accounts.models import User
     from eventsys.db import db
-    from eventsys.extensions import babel, csrf, login_manager, migrate
+    from eventsys.extensions import babel, csrf, limiter, login_manager, migrate
     from eventsys.registration import tickets
     from eventsys.volunteers import crypto
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     crypto.init_app(app)

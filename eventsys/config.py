@@ -32,6 +32,7 @@ DEFAULTS: dict[str, object] = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
+    "RATELIMIT_HEADERS_ENABLED": True,
 }
 
 #: Environment variables read verbatim (string values).
@@ -88,6 +89,7 @@ def from_environ(environ: dict[str, str], instance_path: str) -> dict[str, objec
     if not database_url:
         database_url = f"sqlite:///{instance / 'eventsys.sqlite'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    config["RATELIMIT_STORAGE_URI"] = str(config.get("REDIS_URL") or "memory://")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _instance_secret(instance, "secret_key")
     if not config.get("ID_ENCRYPTION_KEY"):

@@ -113,6 +113,7 @@ def app(backend, request, tmp_path, monkeypatch, app_config):
         "DATABASE_URL": url,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://localhost",
+        "RATELIMIT_ENABLED": False,  # tests of rate limits turn it on through app_config
         **TEST_SECRETS,
         **app_config,
     }

@@ -1,0 +1,151 @@
+"""Serve the real app for a benchmark: a fresh database, migrations, gunicorn on loopback.
+
+    with served_app(db="postgresql", workers=4) as server:
+        ... requests to server.url ...
+        server.kill_9()   # fault injection: SIGKILL the whole server
+        server.start()    # and start it again on the same port and database
+
+Only 127.0.0.1 is ever used. ``emit(figures)`` prints the one JSON line a benchmark ends with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The flags every benchmark takes: --quick and --db."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="reduced run, under a minute")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    return parser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def emit(figures: dict) -> None:
+    """Print the benchmark's figures as the last line, one JSON object."""
+    print(json.dumps(figures, ensure_ascii=False, sort_keys=True), flush=True)
+
+
+class Server:
+    def __init__(self, database_url: str, instance: Path, workers: int, extra_env: dict[str, str]):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
+        self.instance = instance
+        self.workers = workers
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "EVENTSYS_INSTANCE": str(instance),
+            "BASE_URL": self.url,
+            "SECRET_KEY": "benchmark-secret-key",
+            "ID_ENCRYPTION_KEY": "benchmark-id-key",
+            **extra_env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def flask(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        """Run ``flask --app app ARGS`` against this server's database."""
+        return subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=self.env, check=True, **kwargs
+        )
+
+    def start(self, timeout: float = 30) -> None:
+        log = open(self.instance / "gunicorn.log", "ab")  # noqa: SIM115 - lives as long as the server
+        self.process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(self.workers),
+                "--worker-class", "gthread", "--threads", "4",
+                "--timeout", "60",
+                "app:app",
+            ],
+            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start; see {self.instance / 'gunicorn.log'}")
+
+    def kill_9(self) -> None:
+        """SIGKILL gunicorn's master and workers at once (a crash, not a shutdown)."""
+        if self.process:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill_9()
+            self.process = None
+
+
+@contextmanager
+def fresh_database(db: str, directory: Path) -> Iterator[str]:
+    if db == "sqlite":
+        yield f"sqlite:///{directory / 'bench.sqlite'}"
+        return
+    import psycopg
+
+    name = f"eventsys_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_SERVER.rpartition("/")[0] + "/" + name
+    finally:
+        with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def served_app(db: str = "sqlite", workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A migrated fresh database and gunicorn serving the app on it; all removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="eventsys-bench-") as tmp, fresh_database(db, Path(tmp)) as url:
+        server = Server(url, Path(tmp), workers, env or {})
+        server.flask("db", "upgrade", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
