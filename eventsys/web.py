@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
+from werkzeug.exceptions import Forbidden, HTTPException, MethodNotAllowed, Unauthorized
 from wtforms.validators import ValidationError
 
 from eventsys.accounts.models import Role, User
@@ -206,9 +206,13 @@ def register_error_handlers(app: Flask) -> None:
             429: "rate_limited",
             503: "unavailable",
         }
-        return _error_response(
+        response = _error_response(
             status, codes.get(status, "bad_request"), messages.get(status, error.description or "")
         )
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            body, code = response
+            return body, code, {"Allow": ", ".join(sorted(error.valid_methods))}
+        return response
 
     @app.errorhandler(OperationalError)
     def handle_database_down(error: OperationalError):

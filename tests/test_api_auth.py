@@ -78,3 +78,8 @@ def test_every_api_route_is_in_the_openapi_document(app):
         if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
     }
     assert routes <= documented, routes - documented
+
+
+def test_method_not_allowed_lists_the_allowed_methods(client):
+    response = client.delete("/api/v1/me")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
