@@ -23,7 +23,9 @@ def _names(page) -> list[str]:
 def test_validation_names_every_bad_field(app):
     with pytest.raises(RuleViolation) as caught:
         services.validate(
-            VolunteerData(first_name="", national_id="1101700230709", phone="12345", email="x@", province="Atlantis")
+            VolunteerData(
+                first_name="", national_id="1101700230709", phone="12345", email="x@", province="Atlantis"
+            )
         )
     from flask_babel import force_locale
 
@@ -53,7 +55,9 @@ def test_same_id_typed_differently_is_one_record(app, cipher, now):
     )  # fmt: skip
     second, created_again = services.save_volunteer(
         db.session,
-        VolunteerData(first_name="สมศรี", national_id=" " + dashed, phone="+66 89 999 8888", email="A@Example.org"),
+        VolunteerData(
+            first_name="สมศรี", national_id=" " + dashed, phone="+66 89 999 8888", email="A@Example.org"
+        ),
         cipher=cipher,
         now=now,
     )
@@ -74,7 +78,10 @@ def test_without_id_same_name_and_phone_is_one_record(app, cipher, now):
 def test_national_id_is_never_stored_in_plaintext(app, backend, cipher, now, tmp_path):
     number = national_id(777)
     volunteer, _ = services.save_volunteer(
-        db.session, VolunteerData(first_name="ลับ", national_id=number, phone="0812345678"), cipher=cipher, now=now
+        db.session,
+        VolunteerData(first_name="ลับ", national_id=number, phone="0812345678"),
+        cipher=cipher,
+        now=now,
     )
     db.session.commit()
     assert number not in volunteer.national_id_encrypted and number not in volunteer.national_id_hash
@@ -180,7 +187,9 @@ def test_merge_moves_registrations_and_check_ins(app, make_volunteer, make_event
     ])  # fmt: skip
     db.session.commit()
     before = db.session.scalar(select(func.count(CheckIn.id)))
-    details = services.merge_volunteers(db.session, keep=keep, drop=drop, cipher=cipher, actor=organizer, now=now)
+    details = services.merge_volunteers(
+        db.session, keep=keep, drop=drop, cipher=cipher, actor=organizer, now=now
+    )
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Volunteer, drop.id) is None
@@ -191,7 +200,11 @@ def test_merge_moves_registrations_and_check_ins(app, make_volunteer, make_event
     assert sorted(c.session_id for c in survivor.check_ins) == [session_a.id, session_b.id]
     assert db.session.scalar(select(func.count(CheckIn.id))) == before - 1  # the same list twice: one kept
     assert db.session.scalar(select(Certificate.registration_id)) == drop_only.id
-    assert keep.national_id_tail == national_id(9)[-4:] and keep.email == "d@x.org" and keep.phone == "0811111111"
+    assert (
+        keep.national_id_tail == national_id(9)[-4:]
+        and keep.email == "d@x.org"
+        and keep.phone == "0811111111"
+    )
     assert details["check_ins_dropped"] == 1
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "volunteer.merge"))
     assert log.target_id == str(keep.id) and log.details["merged_id"] == drop.id

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsys.volunteers import thai
@@ -16,7 +17,9 @@ def province_choices() -> list[tuple[str, str]]:
 
     english = str(get_locale()) == "en"
     provinces = sorted(thai.PROVINCES, key=lambda p: p.en if english else thai.collation_key(p.th))
-    return [("", _l("— choose —"))] + [(p.code, p.en if english else p.th) for p in provinces]
+    return [SelectChoice("", _l("— choose —"))] + [
+        SelectChoice(p.code, p.en if english else p.th) for p in provinces
+    ]
 
 
 class VolunteerForm(FlaskForm):
@@ -34,7 +37,9 @@ class VolunteerForm(FlaskForm):
     organization = StringField(_l("Organization"), validators=[Length(max=300)])
     position = StringField(_l("Position or status (e.g. อพม.)"), validators=[Length(max=200)])
     network_type = StringField(_l("Network type"), validators=[Length(max=60)])
-    language = SelectField(_l("Language for e-mail"), choices=[("th", "ไทย"), ("en", "English")])
+    language = SelectField(
+        _l("Language for e-mail"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
+    )
     consent = BooleanField(_l("The person has been given the privacy notice"))
     submit = SubmitField(_l("Save"))
 

@@ -261,7 +261,7 @@ def _apply(
             volunteer.passport_no = clean.passport_no
     if clean.language:
         volunteer.language = clean.language
-    volunteer.phone_tail = volunteer.phone[-4:]
+    volunteer.phone_tail = (volunteer.phone or "")[-4:]
     volunteer.search_text = search_text_for(volunteer)
     volunteer.sort_key = thai.sort_key(volunteer.first_name, volunteer.last_name)
 
@@ -906,13 +906,14 @@ def import_rows(
     batch: list[ImportRow] = []
 
     def run_batch() -> None:
+        results: list[RowOutcome] = []
         cleaned: list[tuple[ImportRow, CleanVolunteer, str | None]] = []
         for row in batch:
             try:
                 clean = validate(row.data, require_phone=False)
             except RuleViolation as error:
                 name = f"{row.data.first_name} {row.data.last_name}".strip()
-                outcomes.append(
+                results.append(
                     RowOutcome(row.number, "skipped", _reason(error), name=name, values=row.values)
                 )
                 continue
@@ -931,7 +932,7 @@ def import_rows(
                 session.add(volunteer)
                 index.add(volunteer)
                 outcome = RowOutcome(row.number, "created", name=name)
-                outcomes.append(outcome)
+                results.append(outcome)
                 created.append((outcome, volunteer))
                 continue
             before = snapshot(volunteer)
@@ -940,7 +941,7 @@ def import_rows(
             if changed:
                 volunteer.updated_at = now
             index.add(volunteer)
-            outcomes.append(
+            results.append(
                 RowOutcome(
                     row.number, "updated" if changed else "unchanged", volunteer_id=volunteer.id, name=name
                 )
@@ -948,6 +949,7 @@ def import_rows(
         session.flush()
         for outcome, volunteer in created:
             outcome.volunteer_id = volunteer.id
+        outcomes.extend(sorted(results, key=lambda o: o.number))
         batch.clear()
 
     done = 0
