@@ -208,11 +208,11 @@ def test_broken_files_get_a_clear_message(app, tmp_path, name, content, message)
 
 
 def test_oversize_file_is_refused(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_BYTES", 10)
     path = tmp_path / "people.csv"
     path.write_bytes("ชื่อ\nสมชาย\n".encode())
     with pytest.raises(sheets.SheetError, match="20"):
-        sheets.open_sheet(path)
+        sheets.open_sheet(path, max_bytes=10)
+    assert sheets.open_sheet(path, max_bytes=None).mapping == {0: "first_name"}
 
 
 def test_cli_import_and_export(app, runner, tmp_path, cipher):

@@ -22,7 +22,7 @@ def import_command(file: Path, errors_file: Path | None) -> None:
     from eventsys.volunteers.tasks import run_sheet_import
 
     try:
-        sheet = sheets.open_sheet(file)
+        sheet = sheets.open_sheet(file, max_bytes=None)
     except sheets.SheetError as error:
         raise click.ClickException(str(error.message)) from error
     begin_write(db.session)
