@@ -138,8 +138,15 @@ def _export(kind: str, cipher, *, masked: bool, language: str = "th") -> bytes:
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 @pytest.mark.parametrize("masked", [False, True])
 def test_round_trip_changes_nothing(app, cipher, tmp_path, make_volunteer, kind, masked):
-    make_volunteer("สมชาย", national_id=national_id(1), email="a@x.org", province="50", first_name_en="Somchai",
-                   organization="=cmd|' /C calc'!A0", language="en")  # fmt: skip
+    make_volunteer(
+        "สมชาย",
+        national_id=national_id(1),
+        email="a@x.org",
+        province="50",
+        first_name_en="Somchai",
+        organization="=cmd|' /C calc'!A0",
+        language="en",
+    )
     make_volunteer("-เครื่องหมาย", phone="", prefix="ว่าที่ร้อยตรี", network_type="@net")
     make_volunteer("John", last_name="Smith", passport_no="AB123456", phone="021234567")
     before = {v.id: services.snapshot(v) for v in db.session.scalars(select(Volunteer))}
@@ -163,8 +170,13 @@ def test_masked_id_never_overwrites_a_stored_one(app, cipher, tmp_path, make_vol
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_export_neutralises_formulas_and_keeps_thai_and_ids_as_text(app, cipher, make_volunteer, kind):
-    make_volunteer("=HYPERLINK(\"http://evil\")", last_name="+ใจดี", national_id=national_id(1),
-                   organization="@SUM(A1)", phone="0812345678")  # fmt: skip
+    make_volunteer(
+        '=HYPERLINK("http://evil")',
+        last_name="+ใจดี",
+        national_id=national_id(1),
+        organization="@SUM(A1)",
+        phone="0812345678",
+    )
     raw = _export(kind, cipher, masked=False)
     if kind == "csv":
         assert raw.startswith(b"\xef\xbb\xbf")

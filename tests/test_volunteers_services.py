@@ -50,9 +50,11 @@ def test_same_id_typed_differently_is_one_record(app, cipher, now):
     number = national_id(42)
     dashed = f"{number[0]}-{number[1:5]}-{number[5:10]}-{number[10:12]}-{number[12]}"
     first, created = services.save_volunteer(
-        db.session, VolunteerData(first_name="สมศรี", last_name="มีสุข", national_id=number, phone="0812345678"),
-        cipher=cipher, now=now,
-    )  # fmt: skip
+        db.session,
+        VolunteerData(first_name="สมศรี", last_name="มีสุข", national_id=number, phone="0812345678"),
+        cipher=cipher,
+        now=now,
+    )
     second, created_again = services.save_volunteer(
         db.session,
         VolunteerData(
@@ -68,10 +70,18 @@ def test_same_id_typed_differently_is_one_record(app, cipher, now):
 
 
 def test_without_id_same_name_and_phone_is_one_record(app, cipher, now):
-    a, _ = services.save_volunteer(db.session, VolunteerData(first_name="John", last_name="Smith",
-                                   passport_no="", phone="081-111-2222"), cipher=cipher, now=now)  # fmt: skip
-    b, created = services.save_volunteer(db.session, VolunteerData(first_name="John", last_name="Smith",
-                                         phone="0811112222", email="j@x.org"), cipher=cipher, now=now)  # fmt: skip
+    a, _ = services.save_volunteer(
+        db.session,
+        VolunteerData(first_name="John", last_name="Smith", passport_no="", phone="081-111-2222"),
+        cipher=cipher,
+        now=now,
+    )
+    b, created = services.save_volunteer(
+        db.session,
+        VolunteerData(first_name="John", last_name="Smith", phone="0811112222", email="j@x.org"),
+        cipher=cipher,
+        now=now,
+    )
     assert a.id == b.id and not created and b.email == "j@x.org"
 
 
@@ -143,6 +153,7 @@ def test_filters(app, make_volunteer, cipher):
     assert names(province_code="50") == ["ก", "ค"]
     assert names(network_type="อพม.") == ["ก", "ข"]
     assert names(organization="พมจ.เชียงใหม่", network_type="เครือข่ายเด็ก") == ["ค"]
+    services._choices_cache.clear()
     assert services.filter_choices(db.session)["network_types"] == ["อพม.", "เครือข่ายเด็ก"]
 
 
@@ -152,19 +163,28 @@ def test_update_refuses_an_id_of_another_record(app, make_volunteer, cipher, mak
     other = make_volunteer("ข")
     with pytest.raises(RuleViolation) as caught:
         services.update_volunteer(
-            db.session, other, VolunteerData(first_name="ข", national_id=national_id(5)), cipher=cipher,
-            actor=admin, now=now,
-        )  # fmt: skip
+            db.session,
+            other,
+            VolunteerData(first_name="ข", national_id=national_id(5)),
+            cipher=cipher,
+            actor=admin,
+            now=now,
+        )
     assert "national_id" in caught.value.fields
     services.update_volunteer(
-        db.session, other, VolunteerData(first_name="ขวัญ", national_id=national_id(6)), cipher=cipher,
-        actor=admin, now=now,
-    )  # fmt: skip
+        db.session,
+        other,
+        VolunteerData(first_name="ขวัญ", national_id=national_id(6)),
+        cipher=cipher,
+        actor=admin,
+        now=now,
+    )
     assert other.first_name == "ขวัญ" and other.phone == "" and other.national_id_tail == national_id(6)[-4:]
 
 
-def test_merge_moves_registrations_and_check_ins(app, make_volunteer, make_event, make_user, make_registration,
-                                                 cipher, now):  # fmt: skip
+def test_merge_moves_registrations_and_check_ins(
+    app, make_volunteer, make_event, make_user, make_registration, cipher, now
+):
     from eventsys.certificates.models import Certificate
     from eventsys.checkin.models import CheckIn, CheckInMethod
     from eventsys.registration.models import Registration
@@ -178,13 +198,17 @@ def test_merge_moves_registrations_and_check_ins(app, make_volunteer, make_event
     make_registration(only_keep, keep)
     drop_only = make_registration(only_drop, drop)
     session_a, session_b = shared.sessions
-    db.session.add_all([
-        CheckIn(registration_id=keep_shared.id, session_id=session_a.id, method=CheckInMethod.CAMERA),
-        CheckIn(registration_id=drop_shared.id, session_id=session_a.id, method=CheckInMethod.CAMERA),
-        CheckIn(registration_id=drop_shared.id, session_id=session_b.id, method=CheckInMethod.CAMERA),
-        CheckIn(registration_id=drop_only.id, session_id=None, method=CheckInMethod.SEARCH),
-        Certificate(registration_id=drop_only.id, series="2558", number=1, serial="1/2558", verification_code="v1"),
-    ])  # fmt: skip
+    db.session.add_all(
+        [
+            CheckIn(registration_id=keep_shared.id, session_id=session_a.id, method=CheckInMethod.CAMERA),
+            CheckIn(registration_id=drop_shared.id, session_id=session_a.id, method=CheckInMethod.CAMERA),
+            CheckIn(registration_id=drop_shared.id, session_id=session_b.id, method=CheckInMethod.CAMERA),
+            CheckIn(registration_id=drop_only.id, session_id=None, method=CheckInMethod.SEARCH),
+            Certificate(
+                registration_id=drop_only.id, series="2558", number=1, serial="1/2558", verification_code="v1"
+            ),
+        ]
+    )
     db.session.commit()
     before = db.session.scalar(select(func.count(CheckIn.id)))
     details = services.merge_volunteers(
@@ -210,16 +234,24 @@ def test_merge_moves_registrations_and_check_ins(app, make_volunteer, make_event
     assert log.target_id == str(keep.id) and log.details["merged_id"] == drop.id
 
 
-def test_merge_refuses_two_certificates_for_one_event(app, make_volunteer, make_event, make_user,
-                                                      make_registration, cipher, now):  # fmt: skip
+def test_merge_refuses_two_certificates_for_one_event(
+    app, make_volunteer, make_event, make_user, make_registration, cipher, now
+):
     from eventsys.certificates.models import Certificate
 
     event = make_event()
     keep, drop = make_volunteer("ก"), make_volunteer("ก")
     for n, person in enumerate((keep, drop)):
         registration = make_registration(event, person)
-        db.session.add(Certificate(registration_id=registration.id, series="s", number=n, serial=f"{n}",
-                                   verification_code=f"c{n}"))  # fmt: skip
+        db.session.add(
+            Certificate(
+                registration_id=registration.id,
+                series="s",
+                number=n,
+                serial=f"{n}",
+                verification_code=f"c{n}",
+            )
+        )
     db.session.commit()
     with pytest.raises(Conflict):
         services.merge_volunteers(db.session, keep=keep, drop=drop, cipher=cipher, actor=make_user(), now=now)
@@ -227,8 +259,9 @@ def test_merge_refuses_two_certificates_for_one_event(app, make_volunteer, make_
         services.merge_volunteers(db.session, keep=keep, drop=keep, cipher=cipher, actor=None, now=now)
 
 
-def test_erasure_anonymises_and_keeps_attendance(app, make_volunteer, make_event, make_user, make_registration,
-                                                 cipher, now):  # fmt: skip
+def test_erasure_anonymises_and_keeps_attendance(
+    app, make_volunteer, make_event, make_user, make_registration, cipher, now
+):
     admin, organizer = make_user("admin"), make_user()
     person = make_volunteer("สมหญิง", national_id=national_id(3), email="s@x.org", first_name_en="Somying")
     make_registration(make_event(), person)
@@ -243,9 +276,11 @@ def test_erasure_anonymises_and_keeps_attendance(app, make_volunteer, make_event
     assert services.list_volunteers(db.session, VolunteerFilter(), cipher=cipher).total == 0
     # the same ID registering again later makes a fresh record
     again, created = services.save_volunteer(
-        db.session, VolunteerData(first_name="สมหญิง", national_id=national_id(3), phone="0812223333"),
-        cipher=cipher, now=now,
-    )  # fmt: skip
+        db.session,
+        VolunteerData(first_name="สมหญิง", national_id=national_id(3), phone="0812223333"),
+        cipher=cipher,
+        now=now,
+    )
     assert created and again.id != person.id
 
 

@@ -72,20 +72,31 @@ def test_person_page_is_logged_and_only_admins_see_full_ids(client, make_user, l
 
 def test_create_edit_and_field_errors(client, make_user, login, make_volunteer):
     login(make_user())
-    response = client.post("/volunteers/new", data={"first_name": "สมชาย", "national_id": "1101700230709",
-                                                    "phone": "12", "language": "th"})  # fmt: skip
+    response = client.post(
+        "/volunteers/new",
+        data={"first_name": "สมชาย", "national_id": "1101700230709", "phone": "12", "language": "th"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "หลักตรวจสอบ" in page and "โทรศัพท์" in page
-    data = {"first_name": "สมชาย", "last_name": "ใจดี", "national_id": _dashed(national_id(20)),
-            "phone": "0812345678", "province": "50", "language": "th", "consent": "y"}  # fmt: skip
+    data = {
+        "first_name": "สมชาย",
+        "last_name": "ใจดี",
+        "national_id": _dashed(national_id(20)),
+        "phone": "0812345678",
+        "province": "50",
+        "language": "th",
+        "consent": "y",
+    }
     response = client.post("/volunteers/new", data=data)
     assert response.status_code == 302
     db.session.rollback()
     person = db.session.scalar(select(Volunteer))
     assert person.consent_at is not None and person.province_code == "50"
     # the same ID again links to the same record
-    response = client.post("/volunteers/new", data={"first_name": "สมชาย", "national_id": national_id(20),
-                                                    "phone": "0899999999", "language": "th"})  # fmt: skip
+    response = client.post(
+        "/volunteers/new",
+        data={"first_name": "สมชาย", "national_id": national_id(20), "phone": "0899999999", "language": "th"},
+    )
     assert response.headers["Location"].endswith(f"/volunteers/{person.id}")
     db.session.rollback()
     assert db.session.scalar(select(func.count(Volunteer.id))) == 1
@@ -93,8 +104,13 @@ def test_create_edit_and_field_errors(client, make_user, login, make_volunteer):
     form = client.get(f"/volunteers/{person.id}/edit").get_data(as_text=True)
     assert national_id(20) not in form
     masked = person.masked_national_id
-    data = {"first_name": "สมชัย", "last_name": "ใจดี", "national_id": masked, "phone": "0811111111",
-            "language": "en"}  # fmt: skip
+    data = {
+        "first_name": "สมชัย",
+        "last_name": "ใจดี",
+        "national_id": masked,
+        "phone": "0811111111",
+        "language": "en",
+    }
     response = client.post(f"/volunteers/{person.id}/edit", data=data)
     assert response.status_code == 302
     db.session.rollback()
@@ -117,14 +133,19 @@ def test_merge_page(client, make_user, login, make_volunteer):
 
 
 def test_import_upload_preview_job_and_reports(client, make_user, login):
-    rows = [["ชื่อ", "นามสกุล", "เบอร์โทร", "เลขบัตรประชาชน"], ["สมชาย", "ใจดี", "0812345678", national_id(1)],
-            ["", "ไม่มีชื่อ", "0812345679", ""], ["มานี", "มีนา", "๐๘๙๙๙๙๘๘๘๘", ""]]  # fmt: skip
+    rows = [
+        ["ชื่อ", "นามสกุล", "เบอร์โทร", "เลขบัตรประชาชน"],
+        ["สมชาย", "ใจดี", "0812345678", national_id(1)],
+        ["", "ไม่มีชื่อ", "0812345679", ""],
+        ["มานี", "มีนา", "๐๘๙๙๙๙๘๘๘๘", ""],
+    ]
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     organizer = make_user()
     login(organizer)
-    response = client.post("/volunteers/import", data={"file": (io.BytesIO(text.getvalue().encode("cp874")),
-                                                                "รายชื่อ.csv")})  # fmt: skip
+    response = client.post(
+        "/volunteers/import", data={"file": (io.BytesIO(text.getvalue().encode("cp874")), "รายชื่อ.csv")}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "cp874" in page and "สมชาย" in page
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]

@@ -25,6 +25,13 @@ def upgrade():
     with op.batch_alter_table("volunteers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("phone_tail", sa.String(length=4), nullable=False, server_default=""))
         batch_op.create_index("ix_volunteers_names", ["first_name", "last_name"], unique=False)
+        batch_op.create_index(
+            "ix_volunteers_live_order",
+            ["sort_key", "id", "search_text"],
+            unique=False,
+            sqlite_where=sa.text("erased_at IS NULL"),
+            postgresql_where=sa.text("erased_at IS NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_volunteers_phone_tail"), ["phone_tail"], unique=False)
     # existing rows: phone tails from their phones
     op.execute("UPDATE volunteers SET phone_tail = substr(phone, length(phone) - 3) WHERE length(phone) >= 4")
@@ -47,5 +54,6 @@ def downgrade():
             postgresql_ops={"search_text": "gin_trgm_ops"},
         )
         batch_op.drop_index(batch_op.f("ix_volunteers_phone_tail"))
+        batch_op.drop_index("ix_volunteers_live_order")
         batch_op.drop_index("ix_volunteers_names")
         batch_op.drop_column("phone_tail")
