@@ -136,10 +136,14 @@ def test_list_is_in_thai_dictionary_order_and_pages(app, make_volunteer, cipher,
         make_volunteer(name)
     page = services.list_volunteers(db.session, VolunteerFilter(), cipher=cipher)
     assert _names(page) == ["กา", "เกม", "ไก่", "ขนม", "โต๊ะ", "มะม่วง", "แมว", "อีก", "ฮา"]
-    assert page.total == 9 and not page.has_next
+    assert page.total == 9 and not page.has_next and not page.total_is_more
     monkeypatch.setattr(services, "PAGE_SIZE", 4)
+    monkeypatch.setattr(services, "COUNT_LIMIT", 5)
     second = services.list_volunteers(db.session, VolunteerFilter(), cipher=cipher, page=2)
     assert _names(second) == ["โต๊ะ", "มะม่วง", "แมว", "อีก"] and second.has_next
+    assert second.total == 5 and second.total_is_more
+    last = services.list_volunteers(db.session, VolunteerFilter(), cipher=cipher, page=3)
+    assert _names(last) == ["ฮา"] and not last.has_next
 
 
 def test_filters(app, make_volunteer, cipher):

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select, text
 
 from eventsys import audit
 from eventsys.certificates.models import Certificate
@@ -445,28 +445,50 @@ class VolunteerPage:
     people: list[Volunteer]
     page: int
     has_next: bool
-    #: how many match; None when counting would cost more than the page (a text search)
+    #: how many match, counted up to COUNT_LIMIT; None for a text search (not counted)
     total: int | None
+    total_is_more: bool = False  #: more than COUNT_LIMIT match
+
+
+#: counting stops here: the list says "more than 10,000" rather than read every row
+COUNT_LIMIT = 10_000
 
 
 def list_volunteers(session, filters: VolunteerFilter, *, cipher: IdCipher, page: int = 1) -> VolunteerPage:
-    """One page of people in Thai dictionary order (first name, then last name)."""
+    """One page of people in Thai dictionary order (first name, then last name).
+
+    The page's ids are picked first from ``ix_volunteers_live_order`` alone (sort key, id and
+    search text are all in it), then only those rows are read: deep pages and name searches
+    never fetch rows they skip.
+    """
     page = max(1, page)
-    query = filtered_query(filters, cipher=cipher)
+    ids = (
+        filtered_query(filters, cipher=cipher)
+        .with_only_columns(Volunteer.id)
+        .order_by(Volunteer.sort_key, Volunteer.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    )
     people = list(
         session.scalars(
-            query.order_by(Volunteer.sort_key, Volunteer.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE + 1)
+            select(Volunteer)
+            .where(Volunteer.id.in_(ids.scalar_subquery()))
+            .order_by(Volunteer.sort_key, Volunteer.id)
         )
     )
-    total = None
+    total, more = None, False
     if not filters.q.strip():
-        # "sort_key >= ''" is always true; it lets SQLite count on ix_volunteers_live_order
-        # (a small index) instead of reading every row to check erased_at.
-        counted = query.where(Volunteer.sort_key >= "").with_only_columns(func.count(Volunteer.id))
-        total = session.scalar(counted.order_by(None))
-    return VolunteerPage(people=people[:PAGE_SIZE], page=page, has_next=len(people) > PAGE_SIZE, total=total)
+        capped = filtered_query(filters, cipher=cipher).with_only_columns(Volunteer.id).limit(COUNT_LIMIT + 1)
+        total = session.scalar(select(func.count()).select_from(capped.subquery()))
+        more = total > COUNT_LIMIT
+        total = min(total, COUNT_LIMIT)
+    return VolunteerPage(
+        people=people[:PAGE_SIZE],
+        page=page,
+        has_next=len(people) > PAGE_SIZE,
+        total=total,
+        total_is_more=more,
+    )
 
 
 _choices_cache: dict[str, tuple[float, dict[str, list[str]]]] = {}
@@ -909,6 +931,10 @@ def _match(index: _BatchIndex, row: ImportRow, clean: CleanVolunteer, lookup: st
     return None
 
 
+#: an import that writes this many rows refreshes PostgreSQL's statistics afterwards
+ANALYZE_AFTER = 5_000
+
+
 class _Draft:
     """A new record's values before its bulk insert: plain attributes, none of the ORM's
     bookkeeping (an import creates 100,000 of them)."""
@@ -1037,6 +1063,12 @@ def import_rows(
     counts = import_counts(outcomes)
     audit.record(session, actor=actor, action="volunteer.import", details=counts, now=now)
     session.flush()
+    if (
+        counts["created"] + counts["updated"] >= ANALYZE_AFTER
+        and session.get_bind().dialect.name == "postgresql"
+    ):
+        # fresh planner statistics: without them PostgreSQL plans searches for an empty table
+        session.execute(text("ANALYZE volunteers"))
     return outcomes
 
 

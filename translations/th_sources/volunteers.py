@@ -158,6 +158,7 @@ TH = {
     "All networks": "ทุกเครือข่าย",
     "Clear": "ล้างตัวกรอง",
     "%(count)s people": "%(count)s คน",
+    "More than %(count)s people": "มากกว่า %(count)s คน",
     "Download this list:": "ดาวน์โหลดรายชื่อนี้:",
     "national IDs masked": "ปิดบังเลขประจำตัวประชาชน",
     "Passport": "หนังสือเดินทาง",
