@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,30 +152,24 @@ def _read_csv(raw: bytes) -> tuple[list[str], Iterator[list[str]], str, int]:
     return headers, reader, encoding, max(0, text.count("\n") - 1)
 
 
-def _read_xlsx(source: Path | io.BytesIO) -> tuple[list[str], Iterator[list[str]], int | None]:
-    import openpyxl
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]], int | None]:
+    """The first worksheet, read with calamine (Rust; ~10x faster than openpyxl at reading)."""
+    from python_calamine import CalamineError, CalamineWorkbook, XmlError, ZipError
 
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SheetError(_l("File: this is not an Excel workbook (.xlsx).")) from error
-    worksheet = workbook.worksheets[0]
-    values = worksheet.iter_rows(values_only=True)
-    try:
+        worksheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        values = worksheet.iter_rows()
         headers = [_cell_text(v) for v in next(values)]
     except StopIteration:
-        workbook.close()
         raise SheetError(_l("File: the file is empty.")) from None
+    except (CalamineError, XmlError, ZipError, OSError, ValueError, IndexError) as error:
+        raise SheetError(_l("File: this is not an Excel workbook (.xlsx).")) from error
 
     def rows() -> Iterator[list[str]]:
-        try:
-            for row in values:
-                yield [_cell_text(v) for v in row]
-        finally:
-            workbook.close()
+        for row in values:
+            yield [_cell_text(v) for v in row]
 
-    total = worksheet.max_row - 1 if worksheet.max_row else None
-    return headers, rows(), total
+    return headers, rows(), max(0, worksheet.height - 1)
 
 
 def open_sheet(path: Path, *, filename: str | None = None, max_bytes: int | None = MAX_BYTES) -> Sheet:
