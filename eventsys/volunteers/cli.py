@@ -38,6 +38,7 @@ def import_command(file: Path, errors_file: Path | None) -> None:
 
         outcomes = run_sheet_import(db.session, sheet, actor=None, progress=progress)
         db.session.commit()
+    services.tidy_after_import(db.engine, outcomes)
     counts = services.import_counts(outcomes)
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
     skipped = [o for o in outcomes if o.status == "skipped"]

@@ -59,7 +59,8 @@ def import_volunteers(job, session, progress):
     ]
     report_path(job.id).write_text(json.dumps(rows, ensure_ascii=False))
     path.unlink(missing_ok=True)
-    progress(len(rows), len(rows))
+    progress(len(rows), len(rows))  # commits
+    services.tidy_after_import(session.get_bind(), outcomes)
     return {
         "counts": services.import_counts(outcomes),
         "fields": sorted(set(sheet.mapping.values()), key=list(sheets.COLUMN_BY_FIELD).index),
