@@ -227,7 +227,8 @@ def test_oversize_file_is_refused(app, tmp_path, monkeypatch):
     assert sheets.open_sheet(path, max_bytes=None).mapping == {0: "first_name"}
 
 
-def test_cli_import_and_export(app, runner, tmp_path, cipher):
+def test_cli_import_and_export(app, runner, tmp_path, cipher, monkeypatch):
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 1)  # PostgreSQL: VACUUM (ANALYZE) afterwards
     rows = [
         THAI_HEADER,
         ["", "สมชาย", "ใจดี", national_id(1), "0812345678", "", ""],
