@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import DDL, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsys.db import UTCDateTime, db, utcnow
@@ -17,6 +17,27 @@ from eventsys.db import UTCDateTime, db, utcnow
 
 class Volunteer(db.Model):
     __tablename__ = "volunteers"
+    __table_args__ = (
+        Index("ix_volunteers_names", "first_name", "last_name"),
+        # The list in Thai order, and name search walking that order, read only this index:
+        # erased people are left out by its condition, search_text is checked in the index.
+        Index(
+            "ix_volunteers_live_order",
+            "sort_key",
+            "id",
+            "search_text",
+            sqlite_where=text("erased_at IS NULL"),
+            postgresql_where=text("erased_at IS NULL"),
+        ),
+        # PostgreSQL: a trigram index for substring search of 3+ characters (pg_trgm). SQLite
+        # gets a plain index on the column (declared on both so no migration check drifts).
+        Index(
+            "ix_volunteers_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: title code (mr, mrs, miss, …, other) and the title as written (นาย, ว่าที่ร้อยตรี, …)
@@ -33,6 +54,8 @@ class Volunteer(db.Model):
     #: for people without a Thai ID (foreign partners)
     passport_no: Mapped[str | None] = mapped_column(String(30), index=True)
     phone: Mapped[str] = mapped_column(String(20), default="", index=True)  #: digits, 0XXXXXXXXX
+    #: last four digits of the phone, so "phone ends with …" search uses an index
+    phone_tail: Mapped[str] = mapped_column(String(4), default="", index=True)
     email: Mapped[str] = mapped_column(String(254), default="", index=True)
     province_code: Mapped[str] = mapped_column(String(4), default="", index=True)  #: DOPA code
     district: Mapped[str] = mapped_column(String(120), default="")
@@ -71,3 +94,12 @@ class Volunteer(db.Model):
 
     def __repr__(self) -> str:
         return f"<Volunteer {self.id}>"
+
+
+# The trigram index needs the pg_trgm extension (``db.create_all`` in tests; the migration
+# creates it too).
+event.listen(
+    Volunteer.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from eventsys.i18n import arabic_digits
 
@@ -101,6 +102,7 @@ _TONE_BEFORE_VOWEL = re.compile(f"([{_TONES}])([{_ABOVE_BELOW_VOWELS}])")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16384)  # imports repeat organizations, provinces and titles on every row
 def normalise_text(text: str) -> str:
     """Clean Thai text as typed on phones and in Excel before storing or searching it.
 
@@ -273,6 +275,7 @@ _PROVINCE_BY_NAME = {
 }
 
 
+@lru_cache(maxsize=1024)
 def resolve_province(text: str) -> str:
     """The DOPA code of a province given by code, Thai name (with or without "จ."), or
     English name; raises ValueError if it is none of the 77."""
