@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from eventsys.accounts.models import Role
 from eventsys.db import begin_write, db, utcnow
@@ -299,10 +300,12 @@ def delete_question(event_id: int, question_id: int):
     return _done(event_id, _("The question was removed."))
 
 
-@bp.post("/manage/events/<int:event_id>/questions/<int:question_id>/<any(up, down):direction>")
+@bp.post("/manage/events/<int:event_id>/questions/<int:question_id>/move/<direction>")
 @role_required(Role.ORGANIZER)
 def move_question(event_id: int, question_id: int, direction: str):
     event = _write(event_id)
+    if direction not in ("up", "down"):
+        raise NotFound()
     services.move_question(
         db.session,
         event=event,

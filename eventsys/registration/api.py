@@ -525,7 +525,9 @@ OPENAPI_PATHS: dict[str, Any] = {
             "description": "Send the manage token (the last part of the manage link) in `X-Manage-Token` "
             'or as `{"manage_token": ...}` instead of a bearer token. The seat goes to the waitlist.',
             "operationId": "cancelRegistration",
-            "parameters": [{"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "parameters": [
+                {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
             "responses": {"200": _answer("Cancelled", "CancelResult"), **error_responses(401, 403, 404)},
         }
     },

@@ -313,12 +313,11 @@ ACTIONS = {
 }
 
 
-@bp.post(
-    "/manage/events/<int:event_id>/registrations/<int:registration_id>"
-    "/<any(approve, reject, cancel, promote, resend):action>"
-)
+@bp.post("/manage/events/<int:event_id>/registrations/<int:registration_id>/<action>")
 @role_required(Role.ORGANIZER)
 def registration_action(event_id: int, registration_id: int, action: str):
+    if action not in ACTIONS:
+        raise NotFound()
     begin_write(db.session)
     event = event_services.get_managed_event(db.session, event_id, user=current_user)
     registration = services.get_registration(db.session, registration_id)
@@ -349,9 +348,11 @@ ACTION_DONE = {
 }
 
 
-@bp.get("/manage/events/<int:event_id>/registrations.<any(xlsx, csv):kind>")
+@bp.get("/manage/events/<int:event_id>/export/<kind>")
 @role_required(Role.ORGANIZER)
 def export(event_id: int, kind: str):
+    if kind not in ("xlsx", "csv"):
+        raise NotFound()
     event = event_services.get_managed_event(db.session, event_id, user=current_user)
     locale = _locale()
     headers = [
