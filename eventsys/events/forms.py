@@ -34,7 +34,7 @@ def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Event title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     starts_at = DateTimeLocalField(_l("Starts at"), format=LOCAL_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends at"), format=LOCAL_FORMAT, validators=[DataRequired()])

@@ -55,7 +55,7 @@ def build_notice(registration: Registration, notice: str) -> OutgoingMail:
         return OutgoingMail(
             to=registration.volunteer.email,
             subject=str(SUBJECTS[notice] % {"title": event.title}),
-            text=render_template("registration/mail/notice.txt", **context),
+            text=render_template("registration/mail/notice_text.html", **context),
             html=render_template("registration/mail/notice.html", **context),
             attachments=attachments,
         )
