@@ -95,11 +95,15 @@ def test_cancelled_person_is_taken_back_at_the_end_of_the_queue(make_event, pers
     services.cancel(db.session, registration=first, actor=None, now=now)
     db.session.commit()
     register_person(event, person())
-    back, created = register_person(event, person(national_id=data.national_id), at=now + timedelta(minutes=1))
+    back, created = register_person(
+        event, person(national_id=data.national_id), at=now + timedelta(minutes=1)
+    )
     assert created and back.id == first.id and back.status == RegistrationStatus.WAITLISTED
 
 
-def test_approval_holds_a_seat_until_approved_or_rejected(make_event, person, register_person, now, make_user):
+def test_approval_holds_a_seat_until_approved_or_rejected(
+    make_event, person, register_person, now, make_user
+):
     organizer = make_user("organizer")
     event = make_event(capacity=1, requires_approval=True, owner=organizer)
     pending, _ = register_person(event, person())
@@ -124,16 +128,26 @@ def test_answers_are_checked_against_the_questions(make_event, person, register_
     event = make_event()
     event.questions.extend(
         [
-            Question(key="q1", label="อาหาร", kind=QuestionKind.SINGLE_CHOICE, options=["ปกติ", "มังสวิรัติ"], is_required=True),
+            Question(
+                key="q1",
+                label="อาหาร",
+                kind=QuestionKind.SINGLE_CHOICE,
+                options=["ปกติ", "มังสวิรัติ"],
+                is_required=True,
+            ),
             Question(key="q2", label="เคยเข้าร่วม", kind=QuestionKind.YES_NO, position=2),
-            Question(key="q3", label="หัวข้อ", kind=QuestionKind.MULTIPLE_CHOICE, options=["ก", "ข", "ค"], position=3),
+            Question(
+                key="q3", label="หัวข้อ", kind=QuestionKind.MULTIPLE_CHOICE, options=["ก", "ข", "ค"], position=3
+            ),
         ]
     )
     db.session.commit()
     with pytest.raises(RuleViolation) as error:
         register_person(event, person(), answers={"q1": "อื่น ๆ"})
     assert "answers.q1" in error.value.fields
-    registration, _ = register_person(event, person(), answers={"q1": "ปกติ", "q2": "yes", "q3": ["ค", "ก"], "x": 1})
+    registration, _ = register_person(
+        event, person(), answers={"q1": "ปกติ", "q2": "yes", "q3": ["ค", "ก"], "x": 1}
+    )
     assert registration.answers == {"q1": "ปกติ", "q2": True, "q3": ["ก", "ค"]}
 
 

@@ -225,15 +225,18 @@ def register(
     if errors:
         raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
 
-    event = lock_event(session, event.id)
     if check_window is None:
         check_window = source == RegistrationSource.SELF
-    if check_window and not registration_is_open(event, now=now):
-        raise Conflict(_closed_message(event, now), code="registration_closed")
-    if event.status == EventStatus.ARCHIVED:
-        raise Conflict(_closed_message(event, now), code="registration_closed")
-
-    volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
+    for candidate in (event, None):  # checked before the work and again under the lock
+        if candidate is None:
+            # the person's record needs no seat: save it before taking the event's lock, so
+            # the lock is held only for counting and inserting
+            volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
+            candidate = event = lock_event(session, event.id)
+        if check_window and not registration_is_open(candidate, now=now):
+            raise Conflict(_closed_message(candidate, now), code="registration_closed")
+        if candidate.status == EventStatus.ARCHIVED:
+            raise Conflict(_closed_message(candidate, now), code="registration_closed")
     registration = session.scalar(
         select(Registration).where(
             Registration.event_id == event.id, Registration.volunteer_id == volunteer.id
