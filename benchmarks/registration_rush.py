@@ -43,13 +43,19 @@ def main() -> None:
     with served_app(db=args.db, workers=4, env=env) as server:
         server.flask("create-user", "org@bench.example", "--role", "organizer", "--password", "bench-password-1",
                      stdout=subprocess.DEVNULL)  # fmt: skip
-        token = server.flask("create-token", "org@bench.example", capture_output=True, text=True).stdout.split()[-1]
+        token = server.flask(
+            "create-token", "org@bench.example", capture_output=True, text=True
+        ).stdout.split()[-1]
         status, event = _post(
             server.url + "/api/v1/events",
             {
-                "title": "Rush benchmark", "starts_at": "2030-01-15T09:00:00+07:00",
-                "ends_at": "2030-01-15T16:00:00+07:00", "capacity": seats, "waitlist": True,
-                "requires_approval": False, "status": "published",
+                "title": "Rush benchmark",
+                "starts_at": "2030-01-15T09:00:00+07:00",
+                "ends_at": "2030-01-15T16:00:00+07:00",
+                "capacity": seats,
+                "waitlist": True,
+                "requires_approval": False,
+                "status": "published",
             },  # fmt: skip
             token,
         )
@@ -63,7 +69,12 @@ def main() -> None:
             }  # fmt: skip
             started = time.perf_counter()
             code, answer = _post(url, body)
-            return code, time.perf_counter() - started, answer.get("registration_id", 0), answer.get("status", "")
+            return (
+                code,
+                time.perf_counter() - started,
+                answer.get("registration_id", 0),
+                answer.get("status", ""),
+            )
 
         started = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:

@@ -17,6 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from eventsys.events.models import QuestionKind
@@ -65,11 +66,11 @@ class SessionForm(FlaskForm):
 
 
 QUESTION_KINDS = [
-    (QuestionKind.SHORT_TEXT.value, _l("Short text")),
-    (QuestionKind.LONG_TEXT.value, _l("Long text")),
-    (QuestionKind.SINGLE_CHOICE.value, _l("Single choice")),
-    (QuestionKind.MULTIPLE_CHOICE.value, _l("Multiple choice")),
-    (QuestionKind.YES_NO.value, _l("Yes / no")),
+    SelectChoice(QuestionKind.SHORT_TEXT.value, _l("Short text")),
+    SelectChoice(QuestionKind.LONG_TEXT.value, _l("Long text")),
+    SelectChoice(QuestionKind.SINGLE_CHOICE.value, _l("Single choice")),
+    SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, _l("Multiple choice")),
+    SelectChoice(QuestionKind.YES_NO.value, _l("Yes / no")),
 ]
 
 

@@ -178,7 +178,7 @@ def manage(event_id: int):
         session_form=SessionForm(prefix="session"),
         question_form=QuestionForm(prefix="question"),
         staff_form=StaffForm(prefix="staff"),
-        question_kinds=dict(QUESTION_KINDS),
+        question_kinds={choice.value: choice.label for choice in QUESTION_KINDS},
         province_labels=[thai.province_name(code, locale) or not_given for code, _n in stats["provinces"]],
         network_labels=[name or not_given for name, _n in stats["network_types"]],
     )

@@ -15,6 +15,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -34,7 +35,9 @@ NETWORK_TYPES = (
 
 def province_choices(locale: str) -> list[tuple[str, str]]:
     provinces = sorted(thai.PROVINCES, key=lambda p: thai.collation_key(p.th) if locale == "th" else p.en)
-    return [("", _l("Choose a province"))] + [(p.code, p.th if locale == "th" else p.en) for p in provinces]
+    return [SelectChoice("", _l("Choose a province"))] + [
+        SelectChoice(p.code, p.th if locale == "th" else p.en) for p in provinces
+    ]
 
 
 def prefix_choices(locale: str) -> list[tuple[str, str]]:
@@ -94,14 +97,14 @@ def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationFo
             field = TextAreaField(question.label, validators=[*validators, Length(max=3000)])
         elif question.kind == QuestionKind.SINGLE_CHOICE:
             field = RadioField(
-                question.label, choices=[(o, o) for o in question.options], validators=validators
+                question.label, choices=[SelectChoice(o, o) for o in question.options], validators=validators
             )
         elif question.kind == QuestionKind.MULTIPLE_CHOICE:
-            field = MultiCheckboxField(question.label, choices=[(o, o) for o in question.options])
+            field = MultiCheckboxField(question.label, choices=[SelectChoice(o, o) for o in question.options])
         else:
             field = RadioField(
                 question.label,
-                choices=[("yes", _l("Yes")), ("no", _l("No"))],
+                choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
                 validators=[DataRequired()] if question.is_required else [Optional()],
             )
         setattr(EventForm, name, field)
@@ -110,7 +113,11 @@ def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationFo
     form = EventForm(**kwargs)
     form.prefix.choices = prefix_choices(locale)
     form.province.choices = province_choices(locale)
-    form.network_type.choices = [("", "—")] + [(n, n) for n in NETWORK_TYPES] + [("other", _l("Other"))]
+    form.network_type.choices = (
+        [SelectChoice("", "—")]
+        + [SelectChoice(n, n) for n in NETWORK_TYPES]
+        + [SelectChoice("other", _l("Other"))]
+    )
     return form
 
 
@@ -118,5 +125,7 @@ class ContactForm(FlaskForm):
     phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
-    language = SelectField(_l("Language for e-mail"), choices=[("th", "ไทย"), ("en", "English")])
+    language = SelectField(
+        _l("Language for e-mail"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
+    )
     submit = SubmitField(_l("Save my details"))

@@ -505,6 +505,7 @@ def event_statistics(session, event: Event) -> dict[str, Any]:
     def grouped(column) -> list[tuple[str, int]]:
         rows = session.execute(
             select(column, func.count())
+            .select_from(Registration)
             .join(Volunteer, Registration.volunteer_id == Volunteer.id)
             .where(Registration.event_id == event.id, active)
             .group_by(column)
