@@ -125,6 +125,7 @@ def test_console_create_publish_questions_and_export(client, login, make_user, m
     )
     from eventsys.events.models import Event
 
+    db.session.rollback()
     slug = db.session.get(Event, event_id).slug
     client.post(f"/e/{slug}/register", data=_form(4, first_name="=HYPERLINK(1)", q_q1="เจ"))
     xlsx = client.get(f"/manage/events/{event_id}/export/xlsx")
