@@ -218,9 +218,10 @@ def create_registration(event_id: int):
         db.session.rollback()
         services.discard_queued_notices(db.session)
         raise
+    result = _registration_result(registration)  # before the commit expires the objects
     db.session.commit()
     send_notices(db.session)
-    return jsonify(_registration_result(registration)), 201 if created else 200
+    return jsonify(result), 201 if created else 200
 
 
 def registration_item(registration: Registration) -> dict[str, Any]:

@@ -173,9 +173,37 @@ def _closed_message(event: Event, now: datetime) -> str:
     return _l("Registration has closed for this event.")
 
 
-def _seat_status(session, event: Event, *, approval: bool) -> RegistrationStatus:
+def _check_open(event: Event, *, now: datetime, check_window: bool) -> None:
+    if (check_window and not registration_is_open(event, now=now)) or event.status == EventStatus.ARCHIVED:
+        raise Conflict(_closed_message(event, now), code="registration_closed")
+
+
+def _lock_event_for(session, event_id: int, *, volunteer_id: int) -> tuple[Event, int, int | None]:
+    """Lock the event (see :func:`lock_event`), then count its taken seats and find this
+    person's registration in one read: (event, seats taken, registration id).
+
+    The count must be a statement of its own, after the lock: on PostgreSQL a subquery in the
+    locking statement would see the snapshot from before the wait for the lock.
+    """
+    event = lock_event(session, event_id)
+    taken = (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES))
+        .scalar_subquery()
+    )
+    existing = (
+        select(Registration.id)
+        .where(Registration.event_id == event_id, Registration.volunteer_id == volunteer_id)
+        .scalar_subquery()
+    )
+    row = session.execute(select(taken, existing)).one()
+    return event, row[0], row[1]
+
+
+def _seat_status(event: Event, *, taken: int, approval: bool) -> RegistrationStatus:
     """The status a newcomer gets now (the event is locked); Conflict("event_full") if none."""
-    if event.capacity is None or seats_taken(session, event.id) < event.capacity:
+    if event.capacity is None or taken < event.capacity:
         return RegistrationStatus.PENDING if approval else RegistrationStatus.CONFIRMED
     if event.waitlist_enabled:
         return RegistrationStatus.WAITLISTED
@@ -227,31 +255,18 @@ def register(
 
     if check_window is None:
         check_window = source == RegistrationSource.SELF
-    for candidate in (event, None):  # checked before the work and again under the lock
-        if candidate is None:
-            # the person's record needs no seat: save it before taking the event's lock, so
-            # the lock is held only for counting and inserting
-            volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
-            candidate = event = lock_event(session, event.id)
-        if check_window and not registration_is_open(candidate, now=now):
-            raise Conflict(_closed_message(candidate, now), code="registration_closed")
-        if candidate.status == EventStatus.ARCHIVED:
-            raise Conflict(_closed_message(candidate, now), code="registration_closed")
-    registration = session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id, Registration.volunteer_id == volunteer.id
-        )
-    )
-    if registration is not None and registration.status not in (
-        RegistrationStatus.CANCELLED,
-        RegistrationStatus.REJECTED,
-    ):
-        return registration, False
-    if registration is not None and registration.status == RegistrationStatus.REJECTED:
-        return registration, False
+    _check_open(event, now=now, check_window=check_window)
+    # The person's record needs no seat: save it before taking the event's lock, so that the
+    # lock is held only for one locking read, one insert and the commit.
+    volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
+    event, taken, existing_id = _lock_event_for(session, event.id, volunteer_id=volunteer.id)
+    _check_open(event, now=now, check_window=check_window)
+    registration = session.get(Registration, existing_id, populate_existing=True) if existing_id else None
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+        return registration, False  # the same person again (a rejected one stays rejected)
 
     approval = event.requires_approval and source == RegistrationSource.SELF
-    status = _seat_status(session, event, approval=approval)
+    status = _seat_status(event, taken=taken, approval=approval)
     created = registration is None
     if created:
         registration = Registration(
@@ -268,14 +283,15 @@ def register(
     registration.consent_version = PRIVACY_NOTICE_VERSION if data.consent else registration.consent_version
     registration.updated_at = now
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="registration.create" if created else "registration.reactivate",
-        target=registration,
-        details={"status": status.value, "source": source.value},
-        now=now,
-    )
+    if actor is not None or not created:  # a person's own registration is its own record
+        audit.record(
+            session,
+            actor=actor,
+            action="registration.create" if created else "registration.reactivate",
+            target=registration,
+            details={"status": status.value, "source": source.value},
+            now=now,
+        )
     queue_notice(session, registration, status.value)
     return registration, True
 
