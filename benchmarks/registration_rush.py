@@ -41,8 +41,8 @@ def main() -> None:
     people, seats, concurrency = (400, 100, 50) if args.quick else (2000, 500, 50)
     env = {"REGISTRATION_RATE_LIMIT": "1000000/minute"}
     with served_app(db=args.db, workers=4, env=env) as server:
-        server.flask("create-user", "org@bench.example", "--role", "organizer", "--password", "bench-password-1",
-                     stdout=subprocess.DEVNULL)  # fmt: skip
+        login = ("org@bench.example", "--role", "organizer", "--password", "bench-password-1")
+        server.flask("create-user", *login, stdout=subprocess.DEVNULL)
         token = server.flask(
             "create-token", "org@bench.example", capture_output=True, text=True
         ).stdout.split()[-1]

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from eventsys.i18n import format_datetime, label
@@ -19,6 +20,14 @@ from eventsys.registration.models import Registration
 from eventsys.volunteers import thai
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: how a registration came in, as readers see it
+SOURCE_LABELS = {
+    "self": _l("Self-registration"),
+    "staff": _l("By staff"),
+    "import": _l("Imported"),
+    "walk_in": _l("Walk-in"),
+}
 
 
 def safe_cell(value: Any) -> Any:
@@ -63,7 +72,7 @@ def rows(
                 thai.province_name(volunteer.province_code, locale),
                 volunteer.organization,
                 volunteer.network_type,
-                label(registration.source),
+                str(SOURCE_LABELS.get(registration.source.value, registration.source.value)),
                 format_datetime(registration.created_at, locale=locale),
                 *(_answer_text(registration.answers.get(q.key), yes, no) for q in questions),
             )
