@@ -33,6 +33,9 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
     "RATELIMIT_HEADERS_ENABLED": True,
+    #: public registration and manage-link posts per client address (a venue's shared Wi-Fi
+    #: is one address, so not too tight)
+    "REGISTRATION_RATE_LIMIT": "60/minute",
 }
 
 #: Environment variables read verbatim (string values).
@@ -46,6 +49,7 @@ _STRING_VARS = (
     "MAIL_SENDER",
     "REDIS_URL",
     "ID_ENCRYPTION_KEY",
+    "REGISTRATION_RATE_LIMIT",
 )
 
 

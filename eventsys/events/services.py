@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
+from eventsys import audit
 from eventsys.accounts.models import Role, User
 from eventsys.db import utcnow
-from eventsys.errors import NotFound, PermissionDenied
-from eventsys.events.models import Event, EventStaff, EventStatus
+from eventsys.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from eventsys.events.models import AgendaSession, Event, EventStaff, EventStatus, Question, QuestionKind
 
 
 def public_events(session, *, now: datetime | None = None) -> list[Event]:
@@ -94,3 +98,324 @@ def get_public_event(session, slug: str) -> Event:
     if event is None:
         raise NotFound(_l("No such event."))
     return event
+
+
+# --- the organizer console: events, agenda, questions, staff -----------------------------------
+
+
+@dataclass
+class EventData:
+    """An event's settings as entered (times timezone-aware)."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    venue: str = ""
+    address: str = ""
+    map_url: str = ""
+    organizer_unit: str = ""
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    waitlist_enabled: bool = True
+    requires_approval: bool = False
+
+
+@dataclass
+class SessionData:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str = ""
+    speakers: str = ""
+    capacity: int | None = None
+
+
+def _check_event(data: EventData) -> None:
+    errors: dict[str, str] = {}
+    if not (data.title or "").strip():
+        errors["title"] = _l("Title: please enter the event's title.")
+    elif len(data.title) > 300:
+        errors["title"] = _l("Title: at most 300 characters.")
+    if data.ends_at < data.starts_at:
+        errors["ends_at"] = _l("Ends at: must not be before the start.")
+    if data.capacity is not None and data.capacity < 0:
+        errors["capacity"] = _l("Capacity: must be zero or more (leave empty for no limit).")
+    if (
+        data.registration_opens_at
+        and data.registration_closes_at
+        and data.registration_closes_at < data.registration_opens_at
+    ):
+        errors["registration_closes_at"] = _l("Registration closes: must be after it opens.")
+    if data.map_url and not data.map_url.startswith(("https://", "http://")):
+        errors["map_url"] = _l("Map link: must start with https://.")
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+
+
+def _check_session(data: SessionData, *, prefix: str = "") -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (data.title or "").strip():
+        errors[f"{prefix}title"] = _l("Session title: please enter a title.")
+    if data.ends_at < data.starts_at:
+        errors[f"{prefix}ends_at"] = _l("Session end: must not be before its start.")
+    if data.capacity is not None and data.capacity < 0:
+        errors[f"{prefix}capacity"] = _l("Session capacity: must be zero or more.")
+    return errors
+
+
+def new_slug(session, title: str) -> str:
+    """A URL name from the Latin letters of the title plus a random tail (Thai titles get
+    only the tail), unique among events."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    stem = "-".join(words)[:60].strip("-") or "event"
+    while True:
+        slug = f"{stem}-{secrets.token_hex(3)}"
+        if session.scalar(select(func.count()).select_from(Event).where(Event.slug == slug)) == 0:
+            return slug
+
+
+def _apply_event(event: Event, data: EventData) -> None:
+    event.title = data.title.strip()
+    for name in ("description", "venue", "address", "map_url", "organizer_unit"):
+        setattr(event, name, (getattr(data, name) or "").strip())
+    event.starts_at, event.ends_at = data.starts_at, data.ends_at
+    event.capacity = data.capacity
+    event.registration_opens_at = data.registration_opens_at
+    event.registration_closes_at = data.registration_closes_at
+    event.waitlist_enabled = data.waitlist_enabled
+    event.requires_approval = data.requires_approval
+
+
+def create_event(
+    session,
+    *,
+    data: EventData,
+    owner: User,
+    actor: User,
+    now: datetime,
+    status: EventStatus = EventStatus.DRAFT,
+    sessions: list[SessionData] | None = None,
+) -> Event:
+    """A new event owned by ``owner``; RuleViolation names every bad field."""
+    _check_event(data)
+    errors: dict[str, str] = {}
+    for index, item in enumerate(sessions or []):
+        errors.update(_check_session(item, prefix=f"sessions.{index}."))
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+    event = Event(
+        slug=new_slug(session, data.title), owner=owner, status=status, created_at=now, updated_at=now
+    )
+    _apply_event(event, data)
+    for item in sessions or []:
+        event.sessions.append(AgendaSession(**vars(item)))
+    session.add(event)
+    session.flush()
+    audit.record(session, actor=actor, action="event.create", target=event, now=now)
+    return event
+
+
+def update_event(session, *, event: Event, data: EventData, actor: User, now: datetime) -> Event:
+    """Change an event's settings. A capacity increase frees seats: the caller then promotes
+    the waitlist (``registration.services.fill_seats``)."""
+    _check_event(data)
+    _apply_event(event, data)
+    event.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="event.update", target=event, now=now)
+    return event
+
+
+#: which status an organizer may move an event to from which
+STATUS_MOVES = {
+    EventStatus.DRAFT: (EventStatus.PUBLISHED, EventStatus.ARCHIVED),
+    EventStatus.PUBLISHED: (EventStatus.CLOSED, EventStatus.DRAFT),
+    EventStatus.CLOSED: (EventStatus.PUBLISHED, EventStatus.ARCHIVED),
+    EventStatus.ARCHIVED: (EventStatus.DRAFT,),
+}
+
+
+def set_status(session, *, event: Event, status: EventStatus, actor: User, now: datetime) -> Event:
+    """Publish, close, archive or return an event to draft; Conflict on a move not allowed."""
+    if status == event.status:
+        return event
+    if status not in STATUS_MOVES[event.status]:
+        raise Conflict(_l("This event cannot be moved to that status from its current one."))
+    event.status = status
+    event.updated_at = now
+    audit.record(session, actor=actor, action=f"event.{status.value}", target=event, now=now)
+    return event
+
+
+def duplicate_event(session, *, event: Event, actor: User, now: datetime) -> Event:
+    """A draft copy of an event (settings, agenda, questions; no registrations or staff)."""
+    copy = Event(
+        slug=new_slug(session, event.slug.rsplit("-", 1)[0]),
+        title=f"{event.title} (2)"[:300],
+        owner_id=event.owner_id if actor.role != Role.ORGANIZER else actor.id,
+        status=EventStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+    )
+    for name in (
+        "description", "venue", "address", "map_url", "organizer_unit", "starts_at", "ends_at",
+        "capacity", "registration_opens_at", "registration_closes_at", "waitlist_enabled",
+        "requires_approval",
+    ):  # fmt: skip
+        setattr(copy, name, getattr(event, name))
+    for item in event.sessions:
+        copy.sessions.append(
+            AgendaSession(
+                title=item.title,
+                starts_at=item.starts_at,
+                ends_at=item.ends_at,
+                room=item.room,
+                speakers=item.speakers,
+                capacity=item.capacity,
+            )  # fmt: skip
+        )
+    for question in event.questions:
+        copy.questions.append(
+            Question(
+                key=question.key,
+                label=question.label,
+                kind=question.kind,
+                options=list(question.options),
+                is_required=question.is_required,
+                position=question.position,
+            )  # fmt: skip
+        )
+    session.add(copy)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="event.duplicate", target=copy, details={"from": event.id}, now=now
+    )
+    return copy
+
+
+def add_session(session, *, event: Event, data: SessionData, actor: User, now: datetime) -> AgendaSession:
+    errors = _check_session(data)
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+    item = AgendaSession(event=event, **vars(data))
+    session.add(item)
+    session.flush()
+    audit.record(session, actor=actor, action="event.session_add", target=event, now=now)
+    return item
+
+
+def delete_session(session, *, event: Event, session_id: int, actor: User, now: datetime) -> None:
+    item = session.get(AgendaSession, session_id)
+    if item is None or item.event_id != event.id:
+        raise NotFound(_l("No such agenda item."))
+    session.delete(item)
+    session.flush()
+    audit.record(session, actor=actor, action="event.session_delete", target=event, now=now)
+
+
+@dataclass
+class QuestionData:
+    label: str
+    kind: QuestionKind
+    options: list[str] = field(default_factory=list)
+    is_required: bool = False
+
+
+def add_question(session, *, event: Event, data: QuestionData, actor: User, now: datetime) -> Question:
+    """A question at the end of the form; choice questions need at least two options."""
+    errors: dict[str, str] = {}
+    label = (data.label or "").strip()
+    if not label:
+        errors["label"] = _l("Question: please enter the question's text.")
+    options = [o.strip() for o in data.options if o and o.strip()]
+    if data.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and len(options) < 2:
+        errors["options"] = _l("Options: a choice question needs at least two options, one per line.")
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+    used = {q.key for q in event.questions}
+    number = len(used) + 1
+    while f"q{number}" in used:
+        number += 1
+    position = max((q.position for q in event.questions), default=0) + 1
+    question = Question(
+        event=event,
+        key=f"q{number}",
+        label=label[:500],
+        kind=data.kind,
+        options=options if data.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else [],
+        is_required=data.is_required,
+        position=position,
+    )
+    session.add(question)
+    session.flush()
+    audit.record(session, actor=actor, action="event.question_add", target=event, now=now)
+    return question
+
+
+def _own_question(session, event: Event, question_id: int) -> Question:
+    question = session.get(Question, question_id)
+    if question is None or question.event_id != event.id:
+        raise NotFound(_l("No such question."))
+    return question
+
+
+def delete_question(session, *, event: Event, question_id: int, actor: User, now: datetime) -> None:
+    session.delete(_own_question(session, event, question_id))
+    session.flush()
+    audit.record(session, actor=actor, action="event.question_delete", target=event, now=now)
+
+
+def move_question(
+    session, *, event: Event, question_id: int, offset: int, actor: User, now: datetime
+) -> None:
+    """Move a question up (-1) or down (+1) in the form's order."""
+    question = _own_question(session, event, question_id)
+    ordered = sorted(event.questions, key=lambda q: (q.position, q.id))
+    index = ordered.index(question)
+    target = index + offset
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    session.flush()
+    session.expire(event, ["questions"])
+
+
+def assign_staff(session, *, event: Event, email: str, actor: User, now: datetime) -> EventStaff:
+    """Give a door-staff account (or another organizer) check-in rights at ``event``."""
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or not user.is_active:
+        raise RuleViolation(_l("Staff e-mail: no active account with this e-mail."), field="email")
+    existing = session.get(EventStaff, (event.id, user.id))
+    if existing:
+        return existing
+    staff = EventStaff(event=event, user=user, created_at=now)
+    session.add(staff)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="event.staff_add", target=event, details={"user": user.id}, now=now
+    )
+    return staff
+
+
+def remove_staff(session, *, event: Event, user_id: int, actor: User, now: datetime) -> None:
+    staff = session.get(EventStaff, (event.id, user_id))
+    if staff is None:
+        raise NotFound(_l("This person is not on the event's staff."))
+    session.delete(staff)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="event.staff_remove", target=event, details={"user": user_id}, now=now
+    )
+
+
+def registration_is_open(event: Event, *, now: datetime) -> bool:
+    """Published, and now inside the registration window (open until the event ends by default)."""
+    if event.status != EventStatus.PUBLISHED:
+        return False
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    closes = event.registration_closes_at or event.ends_at
+    return now <= closes

@@ -1,14 +1,539 @@
-"""Registration rules (capacity, waitlist, approval, tickets)."""
+"""Registration rules: window, dedupe, capacity, waitlist, approval, cancellation, tickets.
+
+Capacity holds under a rush because every change to who holds a seat happens while the
+event's row is locked: ``SELECT … FOR UPDATE`` on PostgreSQL, the database write lock taken by
+``BEGIN IMMEDIATE`` on SQLite (the caller starts the unit of work with
+``eventsys.db.begin_write``). Seats are counted inside that lock, never before it.
+
+E-mail is not sent here: each notice becomes a ``Job`` row in the same transaction and its
+id is kept in ``session.info``; after the commit the caller hands them to
+``registration.tasks.send_notices`` (nothing is sent for a rolled-back change).
+"""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from eventsys import audit
+from eventsys.errors import Conflict, NotFound, RuleViolation
+from eventsys.events.models import Event, EventStatus, Question, QuestionKind
+from eventsys.events.services import registration_is_open
+from eventsys.jobs.services import create_job
+from eventsys.registration.models import (
+    ACTIVE_STATUSES,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from eventsys.volunteers.crypto import IdCipher
+from eventsys.volunteers.services import PRIVACY_NOTICE_VERSION, VolunteerData, save_volunteer, validate
 
 #: pretix's ticket alphabet: no o/0/1/i/l to misread when typed by hand
 TICKET_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TICKET_LENGTH = 32  # 32 × log2(31) ≈ 158 bits
 
+#: the job kind of registration e-mail, and the notices it sends
+MAIL_JOB = "registration_mail"
+NOTICES = ("confirmed", "pending", "waitlisted", "promoted", "approved", "rejected", "cancelled")
+PENDING_NOTICES = "eventsys.registration_notices"
+
 
 def new_ticket_secret() -> str:
     """A random, unguessable ticket secret (≥128 bits), never derived from personal data."""
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
+# --- locking and counting ------------------------------------------------------------------------
+
+
+def lock_event(session, event_id: int) -> Event:
+    """The event, locked against concurrent seat changes until the transaction ends.
+
+    PostgreSQL: a row lock (``FOR UPDATE``). SQLite: the caller's ``BEGIN IMMEDIATE`` already
+    holds the database's single write lock, so a plain read is enough.
+    """
+    event = session.scalar(
+        select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if event is None:
+        raise NotFound(_l("No such event."))
+    return event
+
+
+def seats_taken(session, event_id: int) -> int:
+    """Registrations holding a seat: confirmed ones and those awaiting approval."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES))
+    )
+
+
+def seats_left(session, event: Event) -> int | None:
+    """Free seats, or None for an event without a limit."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - seats_taken(session, event.id))
+
+
+def status_counts(session, event_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.event_id == event_id)
+        .group_by(Registration.status)
+    ).all()
+    counts = {status.value: 0 for status in RegistrationStatus}
+    counts.update({str(getattr(status, "value", status)): count for status, count in rows})
+    return counts
+
+
+# --- notices (e-mail after the commit) -----------------------------------------------------------
+
+
+def queue_notice(session, registration: Registration, kind: str) -> None:
+    """Record that ``registration``'s person must get the ``kind`` e-mail after the commit."""
+    if kind not in NOTICES or not registration.volunteer.email:
+        return
+    job = create_job(session, kind=MAIL_JOB, params={"registration_id": registration.id, "notice": kind})
+    session.info.setdefault(PENDING_NOTICES, []).append(job.id)
+
+
+def take_queued_notices(session) -> list[int]:
+    """The notice job ids queued in this session (emptied; call after the commit)."""
+    return session.info.pop(PENDING_NOTICES, [])
+
+
+def discard_queued_notices(session) -> None:
+    session.info.pop(PENDING_NOTICES, None)
+
+
+# --- answers to the event's questions ------------------------------------------------------------
+
+
+def clean_answers(questions: list[Question], answers: dict[str, Any] | None) -> dict[str, Any]:
+    """Answers keyed by question key, checked against each question's kind; RuleViolation
+    with ``answers.<key>`` fields otherwise. Unknown keys are dropped."""
+    answers = answers or {}
+    if not isinstance(answers, dict):
+        raise RuleViolation(_l("Answers: must be an object keyed by question."), field="answers")
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in questions:
+        value = answers.get(question.key)
+        name = f"answers.{question.key}"
+        if question.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+            text = str(value).strip() if value not in (None, "") else ""
+            limit = 300 if question.kind == QuestionKind.SHORT_TEXT else 3000
+            if len(text) > limit:
+                errors[name] = _l(
+                    "%(question)s: at most %(limit)s characters.", question=question.label, limit=limit
+                )
+            elif text:
+                cleaned[question.key] = text
+        elif question.kind == QuestionKind.YES_NO:
+            if value in (True, "yes", "true", "1", "on"):
+                cleaned[question.key] = True
+            elif value in (False, "no", "false", "0"):
+                cleaned[question.key] = False
+            elif value not in (None, ""):
+                errors[name] = _l("%(question)s: answer yes or no.", question=question.label)
+        elif question.kind == QuestionKind.SINGLE_CHOICE:
+            if value not in (None, ""):
+                if value not in question.options:
+                    errors[name] = _l("%(question)s: choose one of the options.", question=question.label)
+                else:
+                    cleaned[question.key] = value
+        else:  # multiple choice
+            values = value if isinstance(value, list) else ([value] if value not in (None, "") else [])
+            if any(v not in question.options for v in values):
+                errors[name] = _l("%(question)s: choose among the options.", question=question.label)
+            elif values:
+                cleaned[question.key] = [o for o in question.options if o in values]
+        if question.is_required and question.key not in cleaned and name not in errors:
+            errors[name] = _l("%(question)s: this question must be answered.", question=question.label)
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+    return cleaned
+
+
+# --- registering ---------------------------------------------------------------------------------
+
+
+def _closed_message(event: Event, now: datetime) -> str:
+    if event.status != EventStatus.PUBLISHED:
+        return _l("Registration is not open: this event is not accepting registrations.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _l("Registration has not opened yet.")
+    return _l("Registration has closed for this event.")
+
+
+def _check_open(event: Event, *, now: datetime, check_window: bool) -> None:
+    if (check_window and not registration_is_open(event, now=now)) or event.status == EventStatus.ARCHIVED:
+        raise Conflict(_closed_message(event, now), code="registration_closed")
+
+
+def _lock_event_for(session, event_id: int, *, volunteer_id: int) -> tuple[Event, int, int | None]:
+    """Lock the event (see :func:`lock_event`), then count its taken seats and find this
+    person's registration in one read: (event, seats taken, registration id).
+
+    The count must be a statement of its own, after the lock: on PostgreSQL a subquery in the
+    locking statement would see the snapshot from before the wait for the lock.
+    """
+    event = lock_event(session, event_id)
+    taken = (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES))
+        .scalar_subquery()
+    )
+    existing = (
+        select(Registration.id)
+        .where(Registration.event_id == event_id, Registration.volunteer_id == volunteer_id)
+        .scalar_subquery()
+    )
+    row = session.execute(select(taken, existing)).one()
+    return event, row[0], row[1]
+
+
+def _seat_status(event: Event, *, taken: int, approval: bool) -> RegistrationStatus:
+    """The status a newcomer gets now (the event is locked); Conflict("event_full") if none."""
+    if event.capacity is None or taken < event.capacity:
+        return RegistrationStatus.PENDING if approval else RegistrationStatus.CONFIRMED
+    if event.waitlist_enabled:
+        return RegistrationStatus.WAITLISTED
+    raise Conflict(_l("Sorry, this event is full."), code="event_full")
+
+
+def _enter(registration: Registration, status: RegistrationStatus, now: datetime) -> None:
+    registration.status = status
+    registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+    registration.cancelled_at = None
+
+
+def register(
+    session,
+    *,
+    event: Event,
+    data: VolunteerData,
+    answers: dict[str, Any] | None,
+    source: RegistrationSource,
+    actor,
+    now: datetime,
+    cipher: IdCipher,
+    check_window: bool | None = None,
+) -> tuple[Registration, bool]:
+    """Register a person for ``event``; returns (registration, created).
+
+    The person is found in (or added to) the volunteer table by national ID, passport, or
+    name and phone. A person already registered gets their existing registration back
+    (``created`` False); one who had cancelled is taken back in, at the end of the queue.
+    Seats go first come first served; beyond capacity the person is waitlisted (if the
+    event has a waitlist) or refused with Conflict ``event_full``. Self-registration needs
+    the PDPA consent and must fall inside the registration window of a published event
+    (Conflict ``registration_closed``); staff registrations (walk-ins) skip the window
+    unless ``check_window`` says otherwise.
+    """
+    errors: dict[str, str] = {}
+    try:
+        validate(data)
+    except RuleViolation as error:
+        errors.update(error.fields)
+    if source == RegistrationSource.SELF and not data.consent:
+        errors["consent"] = _l("Consent: please accept the privacy notice to register.")
+    try:
+        cleaned = clean_answers(list(event.questions), answers)
+    except RuleViolation as error:
+        errors.update(error.fields)
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+
+    if check_window is None:
+        check_window = source == RegistrationSource.SELF
+    _check_open(event, now=now, check_window=check_window)
+    # The person's record needs no seat: save it before taking the event's lock, so that the
+    # lock is held only for one locking read, one insert and the commit.
+    volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
+    event, taken, existing_id = _lock_event_for(session, event.id, volunteer_id=volunteer.id)
+    _check_open(event, now=now, check_window=check_window)
+    registration = session.get(Registration, existing_id, populate_existing=True) if existing_id else None
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+        return registration, False  # the same person again (a rejected one stays rejected)
+
+    approval = event.requires_approval and source == RegistrationSource.SELF
+    status = _seat_status(event, taken=taken, approval=approval)
+    created = registration is None
+    if created:
+        registration = Registration(
+            event_id=event.id, volunteer=volunteer, ticket_secret=new_ticket_secret(), created_at=now
+        )
+        session.add(registration)
+    else:  # a cancelled person comes back: a new place in the queue
+        registration.created_at = now
+    _enter(registration, status, now)
+    registration.event = event
+    registration.source = source
+    registration.answers = cleaned
+    registration.language = volunteer.language
+    registration.consent_version = PRIVACY_NOTICE_VERSION if data.consent else registration.consent_version
+    registration.updated_at = now
+    session.flush()
+    if actor is not None or not created:  # a person's own registration is its own record
+        audit.record(
+            session,
+            actor=actor,
+            action="registration.create" if created else "registration.reactivate",
+            target=registration,
+            details={"status": status.value, "source": source.value},
+            now=now,
+        )
+    queue_notice(session, registration, status.value)
+    return registration, True
+
+
+def fill_seats(session, *, event: Event, actor, now: datetime) -> list[Registration]:
+    """Promote waitlisted people, first come first served, into the seats now free (after a
+    cancellation, a rejection or a capacity increase); each promoted person is e-mailed."""
+    event = lock_event(session, event.id)
+    free = seats_left(session, event)
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if free is not None:
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list(session.scalars(query))
+    for registration in promoted:
+        _promote(session, registration, actor=actor, now=now)
+    return promoted
+
+
+def _promote(session, registration: Registration, *, actor, now: datetime) -> None:
+    status = (
+        RegistrationStatus.PENDING
+        if registration.event.requires_approval and registration.source == RegistrationSource.SELF
+        else RegistrationStatus.CONFIRMED
+    )
+    _enter(registration, status, now)
+    registration.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="registration.promote", target=registration, now=now)
+    queue_notice(session, registration, "promoted" if status == RegistrationStatus.CONFIRMED else "pending")
+
+
+def promote(session, *, registration: Registration, actor, now: datetime) -> Registration:
+    """Move one waitlisted person into a free seat (an organizer's choice, out of turn)."""
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise Conflict(_l("Only a waitlisted registration can be promoted."), code="not_waitlisted")
+    if seats_left(session, event) == 0:
+        raise Conflict(
+            _l("No seat is free: raise the capacity or cancel a registration first."), code="event_full"
+        )
+    _promote(session, registration, actor=actor, now=now)
+    return registration
+
+
+def cancel(session, *, registration: Registration, actor, now: datetime) -> list[Registration]:
+    """Cancel a registration; the seat goes to the waitlist. Returns the people promoted."""
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        return []
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="registration.cancel", target=registration, now=now)
+    queue_notice(session, registration, "cancelled")
+    return fill_seats(session, event=event, actor=actor, now=now)
+
+
+def approve(session, *, registration: Registration, actor, now: datetime) -> Registration:
+    """Confirm a registration awaiting approval (its seat is already held)."""
+    lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status != RegistrationStatus.PENDING:
+        raise Conflict(_l("Only a registration awaiting approval can be approved."), code="not_pending")
+    _enter(registration, RegistrationStatus.CONFIRMED, now)
+    registration.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="registration.approve", target=registration, now=now)
+    queue_notice(session, registration, "approved")
+    return registration
+
+
+def reject(session, *, registration: Registration, actor, now: datetime) -> list[Registration]:
+    """Turn down a pending or waitlisted registration; a freed seat goes to the waitlist."""
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED):
+        raise Conflict(_l("Only a pending or waitlisted registration can be rejected."), code="not_pending")
+    registration.status = RegistrationStatus.REJECTED
+    registration.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="registration.reject", target=registration, now=now)
+    queue_notice(session, registration, "rejected")
+    return fill_seats(session, event=event, actor=actor, now=now)
+
+
+def resend_ticket(session, *, registration: Registration, actor, now: datetime) -> None:
+    """E-mail the person their current state again (the ticket if confirmed)."""
+    audit.record(session, actor=actor, action="registration.resend", target=registration, now=now)
+    queue_notice(session, registration, str(registration.status.value))
+
+
+@dataclass
+class ContactData:
+    phone: str = ""
+    email: str = ""
+    organization: str = ""
+    language: str = "th"
+
+
+def update_contact(session, *, registration: Registration, data: ContactData, actor, now: datetime) -> None:
+    """The person updates their phone, e-mail, organization and language (manage link)."""
+    volunteer = registration.volunteer
+    checked = validate(
+        VolunteerData(first_name=volunteer.first_name or "-", phone=data.phone, email=data.email),
+        require_phone=True,
+    )
+    volunteer.phone = checked.phone
+    volunteer.email = checked.email
+    volunteer.organization = (data.organization or "").strip()[:300]
+    volunteer.language = registration.language = data.language if data.language in ("th", "en") else "th"
+    volunteer.updated_at = registration.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="registration.update_contact", target=registration, now=now)
+
+
+# --- looking registrations up --------------------------------------------------------------------
+
+
+def get_registration(session, registration_id: int) -> Registration:
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound(_l("No such registration."))
+    return registration
+
+
+def registration_for_secret(session, ticket_secret: str) -> Registration | None:
+    return session.scalar(select(Registration).where(Registration.ticket_secret == ticket_secret))
+
+
+def has_usable_ticket(registration: Registration) -> bool:
+    """Only a confirmed registration has a ticket that gets a person in."""
+    return registration.status == RegistrationStatus.CONFIRMED
+
+
+def waitlist_position(session, registration: Registration) -> int | None:
+    """1 for the next person to be promoted; None if not waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            (Registration.created_at < registration.created_at)
+            | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id)),
+        )
+    )
+    return ahead + 1
+
+
+@dataclass
+class RegistrationFilter:
+    status: str = ""
+    search: str = ""
+    province: str = ""
+    network_type: str = ""
+    #: "name" (Thai dictionary order), "newest" or "oldest"
+    sort: str = "name"
+
+
+def registrations_query(event_id: int, filters: RegistrationFilter):
+    """The select behind the registrations table, the export and the API list."""
+    from eventsys.volunteers import thai
+    from eventsys.volunteers.models import Volunteer
+
+    query = (
+        select(Registration)
+        .join(Volunteer, Registration.volunteer_id == Volunteer.id)
+        .where(Registration.event_id == event_id)
+    )
+    if filters.status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == RegistrationStatus(filters.status))
+    if filters.province:
+        query = query.where(Volunteer.province_code == filters.province)
+    if filters.network_type:
+        query = query.where(Volunteer.network_type == filters.network_type)
+    text = thai.normalise_text(filters.search or "").lower()
+    if text:
+        digits = thai.digits_only(text)
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        condition = (
+            Volunteer.search_text.like(like) | Volunteer.organization.ilike(like) | Volunteer.email.like(like)
+        )
+        if len(digits) >= 4:
+            condition = (
+                condition | Volunteer.phone.like(f"%{digits}%") | (Volunteer.national_id_tail == digits[-4:])
+            )
+        query = query.where(condition)
+    if filters.sort == "newest":
+        return query.order_by(Registration.created_at.desc(), Registration.id.desc())
+    if filters.sort == "oldest":
+        return query.order_by(Registration.created_at, Registration.id)
+    return query.order_by(Volunteer.sort_key, Registration.id)
+
+
+def event_statistics(session, event: Event) -> dict[str, Any]:
+    """Counts for the event dashboard: by status, checked in, by session, province, network."""
+    from eventsys.checkin.models import CheckIn
+    from eventsys.volunteers.models import Volunteer
+
+    counts = status_counts(session, event.id)
+    checked_in = session.scalar(
+        select(func.count(func.distinct(CheckIn.registration_id)))
+        .join(Registration, CheckIn.registration_id == Registration.id)
+        .where(Registration.event_id == event.id)
+    )
+    by_session = dict(
+        session.execute(
+            select(CheckIn.session_id, func.count())
+            .join(Registration, CheckIn.registration_id == Registration.id)
+            .where(Registration.event_id == event.id, CheckIn.session_id.is_not(None))
+            .group_by(CheckIn.session_id)
+        ).all()
+    )
+    active = Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING])
+
+    def grouped(column) -> list[tuple[str, int]]:
+        rows = session.execute(
+            select(column, func.count())
+            .select_from(Registration)
+            .join(Volunteer, Registration.volunteer_id == Volunteer.id)
+            .where(Registration.event_id == event.id, active)
+            .group_by(column)
+            .order_by(func.count().desc())
+        ).all()
+        return [(value or "", count) for value, count in rows]
+
+    return {
+        "registered": sum(counts.values()),
+        "counts": counts,
+        "checked_in": checked_in or 0,
+        "sessions": [(item, by_session.get(item.id, 0)) for item in event.sessions],
+        "provinces": grouped(Volunteer.province_code),
+        "network_types": grouped(Volunteer.network_type),
+    }

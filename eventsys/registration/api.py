@@ -1,0 +1,535 @@
+"""JSON API for events and registrations (paths and fields are a contract: see the OpenAPI)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from eventsys.accounts.models import Role
+from eventsys.api import bp
+from eventsys.db import begin_write, db, utcnow
+from eventsys.errors import PermissionDenied, RuleViolation
+from eventsys.events import services as event_services
+from eventsys.events.models import Event, EventStatus
+from eventsys.extensions import limiter
+from eventsys.openapi import error_responses
+from eventsys.registration import services
+from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
+from eventsys.registration.tasks import send_notices
+from eventsys.registration.tickets import signer
+from eventsys.registration.views import registration_rate_limit
+from eventsys.volunteers.services import VolunteerData
+from eventsys.web import ApiError, api_auth, api_user, public
+
+
+def _json() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", _("Send a JSON object with Content-Type: application/json."))
+    return body
+
+
+def _time(body: dict, name: str, errors: dict, *, required: bool = True) -> datetime | None:
+    value = body.get(name)
+    if value in (None, ""):
+        if required:
+            errors[name] = _("%(field)s: required (ISO 8601 with offset).", field=name)
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        errors[name] = _("%(field)s: not an ISO 8601 date-time.", field=name)
+        return None
+    if parsed.tzinfo is None:
+        errors[name] = _("%(field)s: give the offset, e.g. 2026-01-15T09:00:00+07:00.", field=name)
+        return None
+    return parsed
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def event_payload(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "title": event.title,
+        "description": event.description,
+        "venue": event.venue,
+        "starts_at": _iso(event.starts_at),
+        "ends_at": _iso(event.ends_at),
+        "capacity": event.capacity,
+        "registration_opens_at": _iso(event.registration_opens_at),
+        "registration_closes_at": _iso(event.registration_closes_at),
+        "waitlist": event.waitlist_enabled,
+        "requires_approval": event.requires_approval,
+        "status": event.status.value,
+        "url": url_for("events.detail", slug=event.slug, _external=True),
+        "seats_left": services.seats_left(db.session, event),
+        "counts": services.status_counts(db.session, event.id),
+        "sessions": [
+            {
+                "id": item.id,
+                "title": item.title,
+                "starts_at": _iso(item.starts_at),
+                "ends_at": _iso(item.ends_at),
+                "room": item.room,
+                "capacity": item.capacity,
+            }
+            for item in event.sessions
+        ],
+    }
+
+
+@bp.post("/events")
+@api_auth(Role.ORGANIZER)
+def create_event():
+    body = _json()
+    errors: dict[str, str] = {}
+    starts_at, ends_at = _time(body, "starts_at", errors), _time(body, "ends_at", errors)
+    opens = _time(body, "registration_opens_at", errors, required=False)
+    closes = _time(body, "registration_closes_at", errors, required=False)
+    capacity = body.get("capacity")
+    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)):
+        errors["capacity"] = _("capacity: a whole number, or null for no limit.")
+    status = body.get("status", "draft")
+    if status not in ("draft", "published"):
+        errors["status"] = _('status: "draft" or "published".')
+    sessions = []
+    raw_sessions = body.get("sessions") or []
+    if not isinstance(raw_sessions, list):
+        errors["sessions"] = _("sessions: a list of objects.")
+        raw_sessions = []
+    for index, item in enumerate(raw_sessions):
+        item = item if isinstance(item, dict) else {}
+        item_errors: dict[str, str] = {}
+        s_start, s_end = _time(item, "starts_at", item_errors), _time(item, "ends_at", item_errors)
+        errors.update({f"sessions.{index}.{k}": v for k, v in item_errors.items()})
+        if not item_errors:
+            sessions.append(
+                event_services.SessionData(
+                    title=str(item.get("title") or ""),
+                    starts_at=s_start,
+                    ends_at=s_end,
+                    room=str(item.get("room") or ""),
+                )
+            )
+    if not isinstance(body.get("title"), str) or not body["title"].strip():
+        errors["title"] = _("title: required.")
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    data = event_services.EventData(
+        title=body["title"],
+        description=str(body.get("description") or ""),
+        venue=str(body.get("venue") or ""),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        registration_opens_at=opens,
+        registration_closes_at=closes,
+        waitlist_enabled=bool(body.get("waitlist", True)),
+        requires_approval=bool(body.get("requires_approval", False)),
+    )
+    begin_write(db.session)
+    user = api_user()
+    event = event_services.create_event(
+        db.session,
+        data=data,
+        owner=user,
+        actor=user,
+        now=utcnow(),
+        status=EventStatus(status),
+        sessions=sessions,
+    )
+    db.session.commit()
+    return jsonify(event_payload(event)), 201
+
+
+def _managed_event(event_id: int) -> Event:
+    return event_services.get_managed_event(db.session, event_id, user=api_user())
+
+
+@bp.get("/events/<int:event_id>")
+@api_auth(Role.ORGANIZER)
+def get_event(event_id: int):
+    return jsonify(event_payload(_managed_event(event_id)))
+
+
+def _registration_result(registration: Registration) -> dict[str, Any]:
+    ticket = services.has_usable_ticket(registration)
+    manage_token = signer().manage_token(registration.id, registration.ticket_secret)
+    return {
+        "registration_id": registration.id,
+        "status": registration.status.value,
+        "ticket_token": signer().token_for(registration.ticket_secret) if ticket else None,
+        "manage_url": url_for("registration.manage", token=manage_token, _external=True),
+    }
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name)
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+
+
+@bp.post("/events/<int:event_id>/registrations")
+@public
+@limiter.limit(registration_rate_limit)
+def create_registration(event_id: int):
+    body = _json()
+    begin_write(db.session)
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiError(404, "not_found", _("No such event."))
+    answers = body.get("answers")
+    if answers is not None and not isinstance(answers, dict):
+        raise RuleViolation(
+            _("Please correct the highlighted fields."), fields={"answers": _("answers: an object.")}
+        )
+    data = VolunteerData(
+        prefix=_text(body, "prefix"),
+        first_name=_text(body, "first_name"),
+        last_name=_text(body, "last_name"),
+        national_id=_text(body, "national_id"),
+        passport_no=_text(body, "passport_no"),
+        phone=_text(body, "phone"),
+        email=_text(body, "email"),
+        province=_text(body, "province"),
+        organization=_text(body, "organization"),
+        network_type=_text(body, "network_type"),
+        language=_text(body, "language") or str(current_app.config["BABEL_DEFAULT_LOCALE"]),
+        consent=body.get("consent") is True,
+    )
+    try:
+        registration, created = services.register(
+            db.session,
+            event=event,
+            data=data,
+            answers=answers,
+            source=RegistrationSource.SELF,
+            actor=None,
+            now=utcnow(),
+            cipher=current_app.extensions["eventsys.id_cipher"],
+        )
+    except Exception:
+        db.session.rollback()
+        services.discard_queued_notices(db.session)
+        raise
+    result = _registration_result(registration)  # before the commit expires the objects
+    db.session.commit()
+    send_notices(db.session)
+    return jsonify(result), 201 if created else 200
+
+
+def registration_item(registration: Registration) -> dict[str, Any]:
+    volunteer = registration.volunteer
+    return {
+        "id": registration.id,
+        "status": registration.status.value,
+        "source": registration.source.value,
+        "created_at": _iso(registration.created_at),
+        "confirmed_at": _iso(registration.confirmed_at),
+        "cancelled_at": _iso(registration.cancelled_at),
+        "volunteer_id": volunteer.id,
+        "prefix": volunteer.prefix,
+        "first_name": volunteer.first_name,
+        "last_name": volunteer.last_name,
+        "phone": volunteer.phone,
+        "email": volunteer.email,
+        "province": volunteer.province_code,
+        "organization": volunteer.organization,
+        "network_type": volunteer.network_type,
+        "answers": registration.answers,
+    }
+
+
+@bp.get("/events/<int:event_id>/registrations")
+@api_auth(Role.ORGANIZER)
+def list_registrations(event_id: int):
+    event = _managed_event(event_id)
+    status = request.args.get("status", "")
+    if status and status not in {s.value for s in RegistrationStatus}:
+        raise RuleViolation(
+            _("Please correct the highlighted fields."), fields={"status": _("status: unknown value.")}
+        )
+    per_page = min(max(request.args.get("per_page", 100, type=int), 1), 500)
+    page = db.paginate(
+        services.registrations_query(event.id, services.RegistrationFilter(status=status, sort="oldest")),
+        page=max(request.args.get("page", 1, type=int), 1),
+        per_page=per_page,
+        error_out=False,
+    )
+    return jsonify(
+        items=[registration_item(r) for r in page.items],
+        page=page.page,
+        per_page=per_page,
+        total=page.total,
+        pages=page.pages,
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@public  # an organizer's token, or the person's own manage token: checked below
+def cancel_registration(registration_id: int):
+    begin_write(db.session)
+    registration = db.session.get(Registration, registration_id)
+    body = request.get_json(silent=True) or {}
+    token = request.headers.get("X-Manage-Token") or (
+        body.get("manage_token") if isinstance(body, dict) else None
+    )
+    if token:
+        if registration is None or not signer().check_manage_token(
+            str(token), registration.id, registration.ticket_secret
+        ):
+            raise ApiError(403, "forbidden", _("This manage link is not valid for this registration."))
+        actor = None
+    else:
+        actor = api_user()
+        if actor is None:
+            raise ApiError(401, "unauthorized", _("Authentication required."))
+        if registration is None:
+            raise ApiError(404, "not_found", _("No such registration."))
+        if not event_services.can_manage(actor, registration.event):
+            raise PermissionDenied(_("You do not manage this event."))
+    promoted = services.cancel(db.session, registration=registration, actor=actor, now=utcnow())
+    db.session.commit()
+    send_notices(db.session)
+    return jsonify(
+        registration_id=registration.id, status=registration.status.value, promoted=[r.id for r in promoted]
+    )
+
+
+# --- OpenAPI ---------------------------------------------------------------------------------------
+
+_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset"}
+_JSON = "application/json"
+
+
+def _body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _answer(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+OPENAPI_SCHEMAS: dict[str, Any] = {
+    "SessionInput": {
+        "type": "object",
+        "required": ["title", "starts_at", "ends_at"],
+        "properties": {
+            "title": {"type": "string"},
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "room": {"type": "string"},
+        },
+    },
+    "EventInput": {
+        "type": "object",
+        "required": ["title", "starts_at", "ends_at"],
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "venue": {"type": "string"},
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "capacity": {"type": "integer", "nullable": True, "minimum": 0},
+            "registration_opens_at": {**_TIME, "nullable": True},
+            "registration_closes_at": {**_TIME, "nullable": True},
+            "waitlist": {"type": "boolean", "default": True},
+            "requires_approval": {"type": "boolean", "default": False},
+            "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
+            "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/SessionInput"}},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["id", "slug", "title", "status", "sessions"],
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "venue": {"type": "string"},
+            "starts_at": _TIME,
+            "ends_at": _TIME,
+            "capacity": {"type": "integer", "nullable": True},
+            "registration_opens_at": {**_TIME, "nullable": True},
+            "registration_closes_at": {**_TIME, "nullable": True},
+            "waitlist": {"type": "boolean"},
+            "requires_approval": {"type": "boolean"},
+            "status": {"type": "string", "enum": ["draft", "published", "closed", "archived"]},
+            "url": {"type": "string", "description": "the public event page"},
+            "seats_left": {"type": "integer", "nullable": True},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "sessions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "starts_at": _TIME,
+                        "ends_at": _TIME,
+                        "room": {"type": "string"},
+                        "capacity": {"type": "integer", "nullable": True},
+                    },
+                },
+            },
+        },
+    },
+    "RegistrationInput": {
+        "type": "object",
+        "required": ["first_name", "last_name", "phone", "province", "consent"],
+        "properties": {
+            "prefix": {"type": "string", "example": "นาง"},
+            "first_name": {"type": "string"},
+            "last_name": {"type": "string"},
+            "national_id": {"type": "string", "description": "13 digits; links to the existing record"},
+            "passport_no": {"type": "string"},
+            "phone": {"type": "string"},
+            "email": {"type": "string"},
+            "province": {"type": "string", "description": "Thai or English name, or DOPA code"},
+            "organization": {"type": "string"},
+            "network_type": {"type": "string"},
+            "language": {"type": "string", "enum": ["th", "en"], "description": "for e-mail"},
+            "answers": {"type": "object", "description": "answers keyed by question key"},
+            "consent": {"type": "boolean", "enum": [True]},
+        },
+    },
+    "RegistrationResult": {
+        "type": "object",
+        "required": ["registration_id", "status", "ticket_token", "manage_url"],
+        "properties": {
+            "registration_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["confirmed", "waitlisted", "pending"]},
+            "ticket_token": {
+                "type": "string",
+                "nullable": True,
+                "description": "what the QR carries; null until the registration is confirmed",
+            },
+            "manage_url": {"type": "string", "description": "the person's signed manage link"},
+        },
+    },
+    "RegistrationItem": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"type": "string"},
+            "source": {"type": "string"},
+            "created_at": _TIME,
+            "confirmed_at": {**_TIME, "nullable": True},
+            "cancelled_at": {**_TIME, "nullable": True},
+            "volunteer_id": {"type": "integer"},
+            "prefix": {"type": "string"},
+            "first_name": {"type": "string"},
+            "last_name": {"type": "string"},
+            "phone": {"type": "string"},
+            "email": {"type": "string"},
+            "province": {"type": "string", "description": "DOPA code"},
+            "organization": {"type": "string"},
+            "network_type": {"type": "string"},
+            "answers": {"type": "object"},
+        },
+    },
+    "RegistrationPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/RegistrationItem"}},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            "pages": {"type": "integer"},
+        },
+    },
+    "CancelResult": {
+        "type": "object",
+        "properties": {
+            "registration_id": {"type": "integer"},
+            "status": {"type": "string"},
+            "promoted": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "promoted from the waitlist",
+            },
+        },
+    },
+}
+
+_EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/events": {
+        "post": {
+            "summary": "Create an event (organizer)",
+            "operationId": "createEvent",
+            "requestBody": _body("EventInput"),
+            "responses": {"201": _answer("The new event", "Event"), **error_responses(400, 401, 403, 422)},
+        }
+    },
+    "/events/{event_id}": {
+        "get": {
+            "summary": "One of the caller's events",
+            "operationId": "getEvent",
+            "parameters": [_EVENT_ID],
+            "responses": {"200": _answer("The event", "Event"), **error_responses(401, 403, 404)},
+        }
+    },
+    "/events/{event_id}/registrations": {
+        "post": {
+            "summary": "Register for an event (public, no token)",
+            "operationId": "register",
+            "security": [],
+            "parameters": [_EVENT_ID],
+            "requestBody": _body("RegistrationInput"),
+            "responses": {
+                "201": _answer("Registered: confirmed, waitlisted or pending approval", "RegistrationResult"),
+                "200": _answer(
+                    "The same person was already registered: their registration", "RegistrationResult"
+                ),
+                "409": {
+                    "description": "`event_full` (full, no waitlist) or `registration_closed` "
+                    "(outside the window, or the event is not published)",
+                    "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+                **error_responses(400, 404, 422, 429),
+            },
+        },
+        "get": {
+            "summary": "Registrations of one of the caller's events, paged",
+            "operationId": "listRegistrations",
+            "parameters": [
+                _EVENT_ID,
+                {"name": "status", "in": "query", "schema": {"type": "string"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "default": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "default": 100, "maximum": 500},
+                },
+            ],
+            "responses": {
+                "200": _answer("One page", "RegistrationPage"),
+                **error_responses(401, 403, 404, 422),
+            },
+        },
+    },
+    "/registrations/{registration_id}/cancel": {
+        "post": {
+            "summary": "Cancel a registration (organizer token, or the person's manage token)",
+            "description": "Send the manage token (the last part of the manage link) in `X-Manage-Token` "
+            'or as `{"manage_token": ...}` instead of a bearer token. The seat goes to the waitlist.',
+            "operationId": "cancelRegistration",
+            "parameters": [
+                {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {"200": _answer("Cancelled", "CancelResult"), **error_responses(401, 403, 404)},
+        }
+    },
+}

@@ -1,0 +1,131 @@
+"""The public registration form (with the event's own questions) and the manage-link forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from eventsys.events.models import Event, QuestionKind
+from eventsys.volunteers import thai
+
+NETWORK_TYPES = (
+    "อพม.",
+    "เครือข่ายองค์กรชุมชน",
+    "องค์กรปกครองส่วนท้องถิ่น",
+    "หน่วยงานภาครัฐ",
+    "สภาเด็กและเยาวชน",
+    "ภาคประชาสังคม",
+    "ภาคเอกชน",
+)
+
+
+def province_choices(locale: str) -> list[tuple[str, str]]:
+    provinces = sorted(thai.PROVINCES, key=lambda p: thai.collation_key(p.th) if locale == "th" else p.en)
+    return [SelectChoice("", _l("Choose a province"))] + [
+        SelectChoice(p.code, p.th if locale == "th" else p.en) for p in provinces
+    ]
+
+
+def prefix_choices(locale: str) -> list[tuple[str, str]]:
+    return [("", "—")] + [
+        (p.code, p.th if locale == "th" else p.en) for p in thai.PREFIXES if p.code != "other"
+    ]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationForm(FlaskForm):
+    prefix = SelectField(_l("Title"), validate_choice=False)
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=120)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=120)])
+    national_id = StringField(_l("National ID number"), validators=[Optional(), Length(max=30)])
+    passport_no = StringField(
+        _l("Passport number (if you have no Thai ID)"), validators=[Optional(), Length(max=30)]
+    )
+    phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
+    email = EmailField(_l("E-mail (for your ticket)"), validators=[Optional(), Length(max=254)])
+    province = SelectField(_l("Province"), validators=[DataRequired()], validate_choice=False)
+    organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
+    network_type = SelectField(_l("Network"), validate_choice=False)
+    consent = BooleanField(
+        _l("I agree that the organizer keeps my details to run this event, as the privacy notice explains."),
+        validators=[DataRequired(_l("Consent: please accept the privacy notice to register."))],
+    )
+    submit = SubmitField(_l("Register"))
+
+    #: names of the question fields, in the event's order
+    question_fields: list[tuple[str, object]] = []
+
+    def answers(self) -> dict:
+        return {question.key: getattr(self, name).data for name, question in self.question_fields}
+
+
+def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationForm:
+    """The registration form with one extra field per question of ``event``, in order."""
+
+    class EventForm(RegistrationForm):
+        pass
+
+    fields = []
+    for question in event.questions:
+        name = f"q_{question.key}"
+        validators = (
+            [DataRequired()]
+            if question.is_required and question.kind != QuestionKind.YES_NO
+            else [Optional()]
+        )
+        if question.kind == QuestionKind.SHORT_TEXT:
+            field = StringField(question.label, validators=[*validators, Length(max=300)])
+        elif question.kind == QuestionKind.LONG_TEXT:
+            field = TextAreaField(question.label, validators=[*validators, Length(max=3000)])
+        elif question.kind == QuestionKind.SINGLE_CHOICE:
+            field = RadioField(
+                question.label, choices=[SelectChoice(o, o) for o in question.options], validators=validators
+            )
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+            field = MultiCheckboxField(question.label, choices=[SelectChoice(o, o) for o in question.options])
+        else:
+            field = RadioField(
+                question.label,
+                choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+                validators=[DataRequired()] if question.is_required else [Optional()],
+            )
+        setattr(EventForm, name, field)
+        fields.append((name, question))
+    EventForm.question_fields = fields
+    form = EventForm(**kwargs)
+    form.prefix.choices = prefix_choices(locale)
+    form.province.choices = province_choices(locale)
+    form.network_type.choices = (
+        [SelectChoice("", "—")]
+        + [SelectChoice(n, n) for n in NETWORK_TYPES]
+        + [SelectChoice("other", _l("Other"))]
+    )
+    return form
+
+
+class ContactForm(FlaskForm):
+    phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
+    language = SelectField(
+        _l("Language for e-mail"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
+    )
+    submit = SubmitField(_l("Save my details"))

@@ -1,0 +1,384 @@
+"""Public registration: the form, the personal manage page (ticket, contact, cancel), QR images,
+and the admins' mail outbox."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from eventsys.accounts.models import Role
+from eventsys.db import begin_write, db, utcnow
+from eventsys.errors import Conflict, RuleViolation
+from eventsys.events import services as event_services
+from eventsys.extensions import limiter
+from eventsys.registration import export as export_module
+from eventsys.registration import services
+from eventsys.registration.forms import ContactForm, province_choices, registration_form_for
+from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
+from eventsys.registration.qr import qr_png, qr_svg
+from eventsys.registration.tasks import outbox_path, send_notices
+from eventsys.registration.tickets import signer
+from eventsys.volunteers import thai
+from eventsys.volunteers.services import VolunteerData
+from eventsys.web import is_safe_redirect, public, role_required
+
+bp = Blueprint("registration", __name__)
+
+
+def registration_rate_limit() -> str:
+    return current_app.config.get("REGISTRATION_RATE_LIMIT") or "60/minute"
+
+
+def _locale() -> str:
+    return str(get_locale() or "th")
+
+
+def volunteer_data_from_form(form) -> VolunteerData:
+    network = form.network_type.data or ""
+    return VolunteerData(
+        prefix=form.prefix.data or "",
+        first_name=form.first_name.data or "",
+        last_name=form.last_name.data or "",
+        national_id=form.national_id.data or "",
+        passport_no=form.passport_no.data or "",
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        province=form.province.data or "",
+        organization=form.organization.data or "",
+        network_type="" if network == "other" else network,
+        language=_locale(),
+        consent=bool(form.consent.data),
+    )
+
+
+def _show_field_errors(form, error: RuleViolation) -> None:
+    names = {f"answers.{question.key}": name for name, question in form.question_fields}
+    for key, message in error.fields.items():
+        field = getattr(form, names.get(key, key), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(message)] if isinstance(field.errors, list) else [str(message)]
+        else:
+            flash(str(message), "error")
+
+
+def manage_link(registration: Registration, **values) -> str:
+    token = signer().manage_token(registration.id, registration.ticket_secret)
+    return url_for("registration.manage", token=token, **values)
+
+
+@bp.route("/e/<slug>/register", methods=["GET", "POST"])
+@public
+@limiter.limit(registration_rate_limit, methods=["POST"])
+def register(slug: str):
+    event = event_services.get_public_event(db.session, slug)
+    now = utcnow()
+    form = registration_form_for(event, _locale())
+    is_open = event_services.registration_is_open(event, now=now)
+    if is_open and form.validate_on_submit():
+        begin_write(db.session)
+        try:
+            registration, _created = services.register(
+                db.session,
+                event=event,
+                data=volunteer_data_from_form(form),
+                answers=form.answers(),
+                source=RegistrationSource.SELF,
+                actor=None,
+                now=now,
+                cipher=current_app.extensions["eventsys.id_cipher"],
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            services.discard_queued_notices(db.session)
+            _show_field_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            services.discard_queued_notices(db.session)
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            send_notices(db.session)
+            return redirect(manage_link(registration, new=1))
+    return render_template(
+        "registration/register.html",
+        event=event,
+        form=form,
+        is_open=is_open,
+        seats_left=services.seats_left(db.session, event),
+    ), (200 if request.method == "GET" or not form.errors else 422)
+
+
+def _registration_for_manage_token(token: str) -> Registration:
+    """The registration behind a manage link; 404 for any token that does not verify."""
+    registration_id = signer().manage_token_registration_id(token)
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or not signer().check_manage_token(
+        token, registration.id, registration.ticket_secret
+    ):
+        raise NotFound()
+    return registration
+
+
+@bp.get("/r/<token>")
+@public
+def manage(token: str):
+    registration = _registration_for_manage_token(token)
+    form = ContactForm(
+        phone=registration.volunteer.phone,
+        email=registration.volunteer.email,
+        organization=registration.volunteer.organization,
+        language=registration.language,
+    )
+    return _manage_page(registration, token, form)
+
+
+def _manage_page(registration: Registration, token: str, form, status: int = 200):
+    ticket_token = (
+        signer().token_for(registration.ticket_secret) if services.has_usable_ticket(registration) else None
+    )
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        event=registration.event,
+        volunteer=registration.volunteer,
+        token=token,
+        ticket_token=ticket_token,
+        form=form,
+        is_new=request.args.get("new") == "1",
+        waitlist_position=services.waitlist_position(db.session, registration),
+    ), status
+
+
+@bp.post("/r/<token>/contact")
+@public
+@limiter.limit(registration_rate_limit)
+def update_contact(token: str):
+    begin_write(db.session)
+    registration = _registration_for_manage_token(token)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _manage_page(registration, token, form, 422)
+    try:
+        services.update_contact(
+            db.session,
+            registration=registration,
+            data=services.ContactData(
+                phone=form.phone.data,
+                email=form.email.data or "",
+                organization=form.organization.data or "",
+                language=form.language.data,
+            ),  # fmt: skip
+            actor=None,
+            now=utcnow(),
+        )
+    except RuleViolation as error:
+        db.session.rollback()
+        for key, message in error.fields.items():
+            getattr(form, key, form.phone).errors = [str(message)]
+        return _manage_page(registration, token, form, 422)
+    db.session.commit()
+    flash(_("Your details are saved."), "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@bp.post("/r/<token>/cancel")
+@public
+@limiter.limit(registration_rate_limit)
+def cancel(token: str):
+    begin_write(db.session)
+    registration = _registration_for_manage_token(token)
+    services.cancel(db.session, registration=registration, actor=None, now=utcnow())
+    db.session.commit()
+    send_notices(db.session)
+    flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+def _confirmed_ticket(token: str) -> str:
+    """A ticket token that verifies and belongs to a confirmed registration, else 404.
+
+    The signature is checked before the database is asked anything."""
+    secret = signer().verify(token)
+    if secret is None:
+        raise NotFound()
+    registration = services.registration_for_secret(db.session, secret)
+    if registration is None or not services.has_usable_ticket(registration):
+        raise NotFound()
+    return signer().token_for(secret)
+
+
+@bp.get("/ticket/<token>/qr.png")
+@public
+def ticket_png(token: str):
+    png = qr_png(_confirmed_ticket(token))
+    return png, 200, {"Content-Type": "image/png", "Cache-Control": "private, max-age=300"}
+
+
+@bp.get("/ticket/<token>/qr.svg")
+@public
+def ticket_svg(token: str):
+    svg = qr_svg(_confirmed_ticket(token))
+    return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=300"}
+
+
+# --- the admins' view of the mail outbox ---------------------------------------------------------
+
+
+@bp.get("/admin/outbox")
+@role_required()
+def outbox():
+    folder = outbox_path()
+    files = (
+        sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:200]
+        if folder.exists()
+        else []
+    )
+    messages = []
+    for path in files:
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        messages.append(
+            {"name": path.stem, "to": message["To"], "subject": message["Subject"], "date": message["Date"]}
+        )
+    return render_template("registration/outbox.html", messages=messages)
+
+
+@bp.get("/admin/outbox/<name>")
+@role_required()
+def outbox_message(name: str):
+    if not name.isalnum():
+        raise NotFound()
+    path = outbox_path() / f"{name}.eml"
+    if not path.exists():
+        raise NotFound()
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    attachments = [part.get_filename() for part in message.iter_attachments() if part.get_filename()]
+    return render_template(
+        "registration/outbox_message.html",
+        message=message,
+        text=body.get_content() if body else "",
+        attachments=attachments,
+    )
+
+
+# --- the organizer's registrations table ---------------------------------------------------------
+
+
+def _filters_from_request() -> services.RegistrationFilter:
+    return services.RegistrationFilter(
+        status=request.args.get("status", ""),
+        search=request.args.get("q", "")[:100],
+        province=request.args.get("province", ""),
+        network_type=request.args.get("network", ""),
+        sort=request.args.get("sort", "name"),
+    )
+
+
+PER_PAGE = 50
+
+
+@bp.get("/manage/events/<int:event_id>/registrations")
+@role_required(Role.ORGANIZER)
+def registrations(event_id: int):
+    event = event_services.get_managed_event(db.session, event_id, user=current_user)
+    filters = _filters_from_request()
+    page = db.paginate(
+        services.registrations_query(event.id, filters), page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE, error_out=False,
+    )  # fmt: skip
+    networks = sorted({n for n, _count in services.event_statistics(db.session, event)["network_types"] if n})
+    return render_template(
+        "registration/registrations.html",
+        event=event,
+        page=page,
+        filters=filters,
+        provinces=province_choices(_locale()),
+        networks=networks,
+        statuses=[s.value for s in RegistrationStatus],
+        province_name=lambda code: thai.province_name(code, _locale()),
+    )
+
+
+ACTIONS = {
+    "approve": services.approve,
+    "reject": services.reject,
+    "cancel": services.cancel,
+    "promote": services.promote,
+    "resend": services.resend_ticket,
+}
+
+
+@bp.post("/manage/events/<int:event_id>/registrations/<int:registration_id>/<action>")
+@role_required(Role.ORGANIZER)
+def registration_action(event_id: int, registration_id: int, action: str):
+    if action not in ACTIONS:
+        raise NotFound()
+    begin_write(db.session)
+    event = event_services.get_managed_event(db.session, event_id, user=current_user)
+    registration = services.get_registration(db.session, registration_id)
+    if registration.event_id != event.id:
+        raise NotFound()
+    try:
+        ACTIONS[action](db.session, registration=registration, actor=current_user, now=utcnow())
+    except Conflict as error:
+        db.session.rollback()
+        services.discard_queued_notices(db.session)
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        send_notices(db.session)
+        flash(ACTION_DONE[action](), "success")
+    target = request.form.get("next")
+    return redirect(
+        target if is_safe_redirect(target) else url_for("registration.registrations", event_id=event_id)
+    )
+
+
+ACTION_DONE = {
+    "approve": lambda: _("Approved; the person is e-mailed their ticket."),
+    "reject": lambda: _("Rejected; the person is told by e-mail."),
+    "cancel": lambda: _("Cancelled; the seat went to the waiting list."),
+    "promote": lambda: _("Moved from the waiting list into a seat."),
+    "resend": lambda: _("The e-mail is being sent again."),
+}
+
+
+@bp.get("/manage/events/<int:event_id>/export/<kind>")
+@role_required(Role.ORGANIZER)
+def export(event_id: int, kind: str):
+    if kind not in ("xlsx", "csv"):
+        raise NotFound()
+    event = event_services.get_managed_event(db.session, event_id, user=current_user)
+    locale = _locale()
+    headers = [
+        _("No."), _("Status"), _("Title"), _("First name"), _("Last name"), _("Phone"), _("E-mail"),
+        _("Province"), _("Organization"), _("Network"), _("Source"), _("Registered at"),
+    ]  # fmt: skip
+    query = services.registrations_query(event.id, _filters_from_request())
+    table = export_module.rows(
+        db.session.scalars(query),
+        list(event.questions),
+        headers=headers,
+        locale=locale,
+        yes=_("Yes"),
+        no=_("No"),
+    )
+    if kind == "xlsx":
+        body = export_module.to_xlsx(table)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = export_module.to_csv(table)
+        mimetype = "text/csv; charset=utf-8"
+    return (
+        body,
+        200,
+        {
+            "Content-Type": mimetype,
+            "Content-Disposition": f'attachment; filename="registrations-{event.slug}.{kind}"',
+        },
+    )

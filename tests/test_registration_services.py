@@ -1,0 +1,189 @@
+"""Registration rules against the real database (both backends), including a real rush."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eventsys.db import begin_write, db
+from eventsys.errors import Conflict, RuleViolation
+from eventsys.events.models import Event, Question, QuestionKind
+from eventsys.jobs.models import Job
+from eventsys.registration import services
+from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
+from eventsys.volunteers.models import Volunteer
+
+
+def test_first_come_first_served_then_waitlist(make_event, person, register_person):
+    event = make_event(capacity=2)
+    statuses = [register_person(event, person())[0].status for _ in range(4)]
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert services.seats_left(db.session, event) == 0
+
+
+def test_full_without_waitlist_is_refused(make_event, person, register_person):
+    event = make_event(capacity=1, waitlist_enabled=False)
+    register_person(event, person())
+    with pytest.raises(Conflict) as error:
+        register_person(event, person())
+    assert error.value.code == "event_full"
+
+
+def test_repeat_registration_returns_the_existing_one(make_event, person, register_person):
+    event = make_event(capacity=5)
+    data = person()
+    first, created = register_person(event, data)
+    again, created_again = register_person(event, person(national_id=data.national_id, first_name="อื่น"))
+    assert created and not created_again and again.id == first.id
+    assert db.session.scalar(select(db.func.count()).select_from(Registration)) == 1
+    assert db.session.get(Volunteer, first.volunteer_id).first_name == data.first_name  # not renamed
+
+
+@pytest.mark.parametrize("case", ["draft", "closed", "not_yet", "past"])
+def test_window_and_status_rules(make_event, person, register_person, now, case):
+    kw = {"draft": {"status": "draft"}, "closed": {"status": "closed"}}.get(case, {})
+    if case == "not_yet":
+        kw["registration_opens_at"] = now + timedelta(days=1)
+    if case == "past":
+        kw["registration_closes_at"] = now - timedelta(minutes=1)
+    event = make_event(**kw)
+    with pytest.raises(Conflict) as error:
+        register_person(event, person())
+    assert error.value.code == "registration_closed"
+
+
+def test_consent_and_fields_are_checked_together(make_event, person, register_person):
+    event = make_event()
+    with pytest.raises(RuleViolation) as error:
+        register_person(event, person(consent=False, phone="12", national_id="1234567890123"))
+    assert {"consent", "phone", "national_id"} <= set(error.value.fields)
+
+
+def test_cancel_promotes_the_next_in_line_and_emails_them(make_event, person, register_person, now):
+    event = make_event(capacity=1)
+    first, _ = register_person(event, person())
+    second, _ = register_person(event, person(), at=now + timedelta(seconds=1))
+    third, _ = register_person(event, person(), at=now + timedelta(seconds=2))
+    assert services.waitlist_position(db.session, third) == 2
+    begin_write(db.session)
+    promoted = services.cancel(db.session, registration=first, actor=None, now=now)
+    db.session.commit()
+    assert [r.id for r in promoted] == [second.id]
+    assert second.status == RegistrationStatus.CONFIRMED and third.status == RegistrationStatus.WAITLISTED
+    notices = [j.params["notice"] for j in db.session.scalars(select(Job).order_by(Job.id))]
+    assert notices[-2:] == ["cancelled", "promoted"]
+
+
+def test_capacity_increase_fills_seats_in_order(make_event, person, register_person, now):
+    event = make_event(capacity=1)
+    people = [register_person(event, person(), at=now + timedelta(seconds=i))[0] for i in range(4)]
+    event.capacity = 3
+    promoted = services.fill_seats(db.session, event=event, actor=None, now=now)
+    db.session.commit()
+    assert [r.id for r in promoted] == [people[1].id, people[2].id]
+    assert people[3].status == RegistrationStatus.WAITLISTED
+
+
+def test_cancelled_person_is_taken_back_at_the_end_of_the_queue(make_event, person, register_person, now):
+    event = make_event(capacity=1)
+    data = person()
+    first, _ = register_person(event, data)
+    services.cancel(db.session, registration=first, actor=None, now=now)
+    db.session.commit()
+    register_person(event, person())
+    back, created = register_person(
+        event, person(national_id=data.national_id), at=now + timedelta(minutes=1)
+    )
+    assert created and back.id == first.id and back.status == RegistrationStatus.WAITLISTED
+
+
+def test_approval_holds_a_seat_until_approved_or_rejected(
+    make_event, person, register_person, now, make_user
+):
+    organizer = make_user("organizer")
+    event = make_event(capacity=1, requires_approval=True, owner=organizer)
+    pending, _ = register_person(event, person())
+    waiting, _ = register_person(event, person(), at=now + timedelta(seconds=1))
+    assert (pending.status, waiting.status) == ("pending", "waitlisted")
+    assert not services.has_usable_ticket(pending)
+    services.reject(db.session, registration=pending, actor=organizer, now=now)
+    db.session.commit()
+    assert waiting.status == RegistrationStatus.PENDING  # promoted, still needs approval
+    services.approve(db.session, registration=waiting, actor=organizer, now=now)
+    db.session.commit()
+    assert waiting.status == RegistrationStatus.CONFIRMED and services.has_usable_ticket(waiting)
+
+
+def test_staff_registration_skips_the_window(make_event, person, register_person):
+    event = make_event(status="closed")
+    registration, created = register_person(event, person(consent=False), source=RegistrationSource.STAFF)
+    assert created and registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_answers_are_checked_against_the_questions(make_event, person, register_person):
+    event = make_event()
+    event.questions.extend(
+        [
+            Question(
+                key="q1",
+                label="อาหาร",
+                kind=QuestionKind.SINGLE_CHOICE,
+                options=["ปกติ", "มังสวิรัติ"],
+                is_required=True,
+            ),
+            Question(key="q2", label="เคยเข้าร่วม", kind=QuestionKind.YES_NO, position=2),
+            Question(
+                key="q3", label="หัวข้อ", kind=QuestionKind.MULTIPLE_CHOICE, options=["ก", "ข", "ค"], position=3
+            ),
+        ]
+    )
+    db.session.commit()
+    with pytest.raises(RuleViolation) as error:
+        register_person(event, person(), answers={"q1": "อื่น ๆ"})
+    assert "answers.q1" in error.value.fields
+    registration, _ = register_person(
+        event, person(), answers={"q1": "ปกติ", "q2": "yes", "q3": ["ค", "ก"], "x": 1}
+    )
+    assert registration.answers == {"q1": "ปกติ", "q2": True, "q3": ["ก", "ค"]}
+
+
+def test_ticket_secret_is_random_and_long():
+    secrets = {services.new_ticket_secret() for _ in range(200)}
+    assert len(secrets) == 200 and all(len(s) == 32 for s in secrets)
+
+
+def test_a_rush_never_oversells(app, make_event, person, now):
+    """Real threads, each with its own connection, register at once: seats hold."""
+    event = make_event(capacity=5)
+    people = [person() for _ in range(16)]
+    cipher = app.extensions["eventsys.id_cipher"]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(people))
+    engine, event_id = db.engine, event.id
+
+    def worker(data):
+        with app.app_context(), Session(engine) as session:
+            try:
+                barrier.wait()
+                begin_write(session)
+                services.register(
+                    session, event=session.get(Event, event_id), data=data, answers=None,
+                    source=RegistrationSource.SELF, actor=None, now=now, cipher=cipher,
+                )  # fmt: skip
+                session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(data,)) for data in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.rollback()
+    assert errors == []
+    counts = services.status_counts(db.session, event.id)
+    assert counts["confirmed"] == 5 and counts["waitlisted"] == 11
