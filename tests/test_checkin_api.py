@@ -170,13 +170,6 @@ def test_openapi_lists_the_contract(client):
     ]  # fmt: skip
 
 
-def test_session_caller_needs_csrf(app, door, make_registration, ticket_token, login, client):
-    app.config["WTF_CSRF_ENABLED"] = True
-    event, _owner, staff = door
-    login_response = client.post("/login", data={"email": staff.email, "password": "correct horse battery"})
-    assert login_response.status_code in (302, 400)
-
-
 def test_pages_are_scoped_to_the_staff_events(client, door, make_event, make_user, make_registration, login):
     event, owner, staff = door
     other = make_event(owner=make_user("organizer"), title="งานของคนอื่น")
