@@ -86,6 +86,7 @@ def test_invalid_and_wrong_event_and_forbidden(
     )
     assert (tampered.status_code, tampered.json["error"]) == (404, "invalid_ticket")
     assert "attendee" not in tampered.json
+    db.session.rollback()
     other = make_event(owner=owner)
     wrong = client.post(
         "/api/v1/checkins",

@@ -8,18 +8,34 @@ from typing import Any
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import scoped_session
 
 from eventsys.accounts.models import Role
 from eventsys.api import bp
 from eventsys.checkin import services
 from eventsys.checkin.models import CheckInMethod
 from eventsys.db import begin_write, db, utcnow
+from eventsys.events.models import Event
 from eventsys.openapi import error_responses
 from eventsys.registration.tickets import signer
 from eventsys.web import ApiError, api_auth, api_user
 
 #: the most scans one batch may carry (a phone offline for a whole morning stays well below)
 BATCH_LIMIT = 1000
+
+
+def start_write(session) -> None:
+    """Open a write transaction for a scan, even after the request already read (the log-in).
+
+    On SQLite a transaction that began with a read (loading the logged-in user) cannot
+    safely become a writer under load ("database is locked"): end it, then ``BEGIN
+    IMMEDIATE``. On PostgreSQL nothing is needed.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        session.commit()
+    begin_write(session)
 
 
 def _json_body() -> dict[str, Any]:
@@ -97,8 +113,10 @@ def create_checkin():
     body = _json_body()
     event_id = _int_field(body.get("event_id"), "event_id", required=True)
     item = _item(body)
-    begin_write(db.session)
-    event = services.staff_event(db.session, event_id=event_id, actor=api_user())
+    start_write(db.session)
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiError(404, "not_found", _("No such event."))
     outcome = services.check_in_token(
         db.session,
         event=event,
@@ -131,7 +149,7 @@ def create_checkin_batch():
             fields={"items": "list"},
         )
     items = [_item(raw if isinstance(raw, dict) else {}) for raw in raw_items]
-    begin_write(db.session)
+    start_write(db.session)
     event = services.staff_event(db.session, event_id=event_id, actor=api_user())
     results = services.check_in_batch(
         db.session,
@@ -156,7 +174,7 @@ def event_attendance(event_id: int):
 @bp.post("/checkins/<int:check_in_id>/undo")
 @api_auth(Role.ORGANIZER, Role.STAFF)
 def undo_checkin(check_in_id: int):
-    begin_write(db.session)
+    start_write(db.session)
     record = services.undo_check_in(
         db.session, check_in_id=check_in_id, actor=api_user(), device=_device(), now=utcnow()
     )

@@ -125,15 +125,12 @@ def _check_session(session, *, event_id: int, session_id: int | None) -> None:
         )
 
 
-def _insert_ignoring_duplicates(session, values: dict[str, Any]) -> int | None:
-    """INSERT the check-in unless a unique index already holds it; the new id or None."""
+def _insert_ignoring_duplicates(session, values: dict[str, Any]) -> CheckIn | None:
+    """INSERT the check-in unless a unique index already holds it; the new row or None."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn.id)
-    return session.execute(statement).scalar()
-
-
-# --- checking in ----------------------------------------------------------------------------
+    statement = insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn)
+    return session.scalars(statement).first()
 
 
 def check_in(
@@ -159,18 +156,39 @@ def check_in(
     """
     if not is_event_staff(session, actor, registration.event):
         raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
+    return _record(
+        session,
+        registration=registration,
+        session_id=session_id,
+        actor=actor,
+        method=method,
+        device=device,
+        client_id=client_id,
+        scanned_at=scanned_at,
+        now=now,
+    )
+
+
+def _record(
+    session,
+    *,
+    registration: Registration,
+    session_id: int | None,
+    actor: User,
+    method: CheckInMethod,
+    device: str,
+    client_id: str | None,
+    scanned_at: datetime | None,
+    now: datetime,
+) -> ScanResult:
+    """:func:`check_in` once the actor is known to be on the event's staff."""
     _check_admissible(registration)
     _check_session(session, event_id=registration.event_id, session_id=session_id)
     if scanned_at is None or scanned_at > now + CLOCK_SKEW:
         scanned_at = now
     client_id = (client_id or "").strip()[:64] or None
 
-    if client_id is not None:
-        earlier = session.scalar(select(CheckIn).where(CheckIn.client_id == client_id))
-        if earlier is not None:
-            return ScanResult("checked_in", earlier, earlier.registration)
-
-    new_id = _insert_ignoring_duplicates(
+    record = _insert_ignoring_duplicates(
         session,
         {
             "registration_id": registration.id,
@@ -183,8 +201,8 @@ def check_in(
             "client_id": client_id,
         },
     )
-    if new_id is not None:
-        record = session.get(CheckIn, new_id)
+    if record is not None:
+        record.staff_user = actor
         audit.record(
             session,
             actor=actor,
@@ -201,22 +219,19 @@ def check_in(
         )
         return ScanResult("checked_in", record, registration)
 
-    # Someone else was first: that row (or, in a race on the same client id, our own re-send).
+    # A unique index said no: a re-send of this very scan, or someone else was first.
+    if client_id is not None:
+        earlier = session.scalar(select(CheckIn).where(CheckIn.client_id == client_id))
+        if earlier is not None:
+            return ScanResult("checked_in", earlier, earlier.registration)
     existing = session.scalar(
         select(CheckIn).where(
             CheckIn.registration_id == registration.id,
             CheckIn.session_id.is_(None) if session_id is None else CheckIn.session_id == session_id,
         )
     )
-    if existing is None and client_id is not None:
-        existing = session.scalar(select(CheckIn).where(CheckIn.client_id == client_id))
-        if existing is not None:
-            return ScanResult("checked_in", existing, existing.registration)
     if existing is None:  # undone between our insert and our read: ask the client to retry
         raise CheckInRefused(_l("Please scan the ticket again."), code="retry")
-    session.refresh(existing)
-    if existing.client_id is not None and existing.client_id == client_id:
-        return ScanResult("checked_in", existing, registration)
     if scanned_at < existing.checked_in_at:
         existing.checked_in_at = scanned_at  # an offline scan made earlier, uploaded later
     return ScanResult("already_checked_in", existing, registration)
@@ -240,7 +255,7 @@ def check_in_token(
     if not is_event_staff(session, actor, event):
         raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
     registration = find_ticket(session, event=event, token=token, signer=signer)
-    return check_in(
+    return _record(
         session,
         registration=registration,
         session_id=session_id,

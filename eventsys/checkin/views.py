@@ -14,8 +14,9 @@ from flask_wtf.csrf import generate_csrf
 
 from eventsys.accounts.models import Role
 from eventsys.checkin import services
+from eventsys.checkin.api import start_write
 from eventsys.checkin.models import CheckInMethod
-from eventsys.db import begin_write, db, utcnow
+from eventsys.db import db, utcnow
 from eventsys.errors import DomainError, NotFound
 from eventsys.events.services import get_managed_event, visible_events
 from eventsys.registration.models import Registration
@@ -96,7 +97,7 @@ def search(event_id: int):
 def manual(event_id: int):
     """Check in a person found by search (JSON in, JSON out, like the API)."""
     body = request.get_json(silent=True) or {}
-    begin_write(db.session)
+    start_write(db.session)
     try:
         event = _door_event(event_id)
         registration = db.session.get(Registration, body.get("registration_id") or 0)
@@ -158,7 +159,7 @@ def kiosk(event_id: int):
 def kiosk_scan(event_id: int):
     """Self check-in: answers only a greeting name, or a refusal code."""
     body = request.get_json(silent=True) or {}
-    begin_write(db.session)
+    start_write(db.session)
     try:
         event = _door_event(event_id)
         outcome = services.check_in_token(
