@@ -164,19 +164,19 @@ def create_checkin_batch():
     return jsonify(results=results)
 
 
-@bp.get("/events/<int:event_id>/attendance")
+@bp.get("/events/<int:id>/attendance")
 @api_auth(Role.ORGANIZER, Role.STAFF)
-def event_attendance(event_id: int):
-    event = services.staff_event(db.session, event_id=event_id, actor=api_user())
+def event_attendance(id: int):  # noqa: A002 - the path parameter of the contract
+    event = services.staff_event(db.session, event_id=id, actor=api_user())
     return jsonify(services.attendance(db.session, event=event))
 
 
-@bp.post("/checkins/<int:check_in_id>/undo")
+@bp.post("/checkins/<int:id>/undo")
 @api_auth(Role.ORGANIZER, Role.STAFF)
-def undo_checkin(check_in_id: int):
+def undo_checkin(id: int):  # noqa: A002 - the path parameter of the contract
     start_write(db.session)
     record = services.undo_check_in(
-        db.session, check_in_id=check_in_id, actor=api_user(), device=_device(), now=utcnow()
+        db.session, check_in_id=id, actor=api_user(), device=_device(), now=utcnow()
     )
     db.session.commit()
     return jsonify(result="undone", id=record.id)

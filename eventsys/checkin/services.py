@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from eventsys import audit
 from eventsys.accounts.models import User
@@ -84,7 +85,11 @@ def find_ticket(session, *, event: Event, token: str, signer: TicketSigner) -> R
     secret = signer.verify(token)
     if secret is None:
         raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
-    registration = session.scalar(select(Registration).where(Registration.ticket_secret == secret))
+    registration = session.scalar(
+        select(Registration)
+        .options(joinedload(Registration.volunteer))
+        .where(Registration.ticket_secret == secret)
+    )
     if registration is None:
         raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
     if registration.event_id != event.id:
