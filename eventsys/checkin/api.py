@@ -34,6 +34,8 @@ def start_write(session) -> None:
     if isinstance(session, scoped_session):
         session = session()
     if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        if session.connection().get_execution_options().get("sqlite_immediate"):
+            return  # already a write transaction (a bearer-token API write)
         session.commit()
     begin_write(session)
 
