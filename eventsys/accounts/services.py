@@ -122,6 +122,10 @@ def create_token(session, *, user: User, name: str = "") -> str:
     return token
 
 
+#: how stale ``ApiToken.last_used_at`` may get before a call updates it
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
 def user_for_token(session, token: str, *, now: datetime | None = None) -> User | None:
     """The active user owning an unrevoked token, or None."""
     if not token or len(token) > 200:
@@ -129,7 +133,11 @@ def user_for_token(session, token: str, *, now: datetime | None = None) -> User 
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
-    row.last_used_at = now or utcnow()
+    now = now or utcnow()
+    # Touch at most once a minute: a write on every call would serialise all API writers
+    # on this one row (PostgreSQL row lock, SQLite write lock).
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
+        row.last_used_at = now
     return row.user
 
 

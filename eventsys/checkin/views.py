@@ -1,0 +1,283 @@
+"""Check-in pages: the door scanner, its offline helpers, the kiosk, live attendance, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import datetime
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from eventsys.accounts.models import Role
+from eventsys.checkin import services
+from eventsys.checkin.api import start_write
+from eventsys.checkin.models import CheckInMethod
+from eventsys.db import db, utcnow
+from eventsys.errors import DomainError, NotFound
+from eventsys.events.services import get_managed_event, visible_events
+from eventsys.registration.models import Registration
+from eventsys.registration.tickets import signer
+from eventsys.web import public, role_required
+
+bp = Blueprint("checkin", __name__)
+
+DOOR_ROLES = (Role.ORGANIZER, Role.STAFF)
+
+
+def _door_event(event_id: int):
+    return services.staff_event(db.session, event_id=event_id, actor=current_user)
+
+
+def _list_session(event, raw: str | None):
+    """The agenda session chosen for the page's list (``?session=``), or None (whole event)."""
+    if not raw or not raw.isdigit():
+        return None
+    for item in event.sessions:
+        if item.id == int(raw):
+            return item
+    raise NotFound(_("No such agenda session."))
+
+
+def _refusal(error: DomainError):
+    return jsonify(error=error.code, message=str(error.message)), error.status
+
+
+# --- the scanner -----------------------------------------------------------------------------
+
+
+@bp.get("/checkin/")
+@role_required(*DOOR_ROLES)
+def index():
+    return render_template("checkin/index.html", events=visible_events(db.session, user=current_user))
+
+
+@bp.get("/checkin/<int:event_id>/")
+@role_required(*DOOR_ROLES)
+def scanner(event_id: int):
+    event = _door_event(event_id)
+    return render_template(
+        "checkin/scanner.html", event=event, agenda_session=_list_session(event, request.args.get("session"))
+    )
+
+
+@bp.get("/checkin/<int:event_id>/tickets.json")
+@role_required(*DOOR_ROLES)
+def tickets(event_id: int):
+    """The offline ticket list: fingerprints and names only."""
+    event = _door_event(event_id)
+    listing = services.ticket_list(db.session, event=event, signer=signer())
+    return jsonify(event_id=event.id, downloaded_at=utcnow().isoformat(), tickets=listing)
+
+
+@bp.get("/checkin/<int:event_id>/search")
+@role_required(*DOOR_ROLES)
+def search(event_id: int):
+    event = _door_event(event_id)
+    found = services.search_attendees(db.session, event=event, query=request.args.get("q", ""))
+    return jsonify(
+        results=[
+            {
+                "registration_id": registration.id,
+                "name": registration.volunteer.full_name,
+                "organization": registration.volunteer.organization,
+                "phone_tail": registration.volunteer.phone[-4:],
+                "status": str(registration.status),
+            }
+            for registration in found
+        ]
+    )
+
+
+@bp.post("/checkin/<int:event_id>/manual")
+@role_required(*DOOR_ROLES)
+def manual(event_id: int):
+    """Check in a person found by search (JSON in, JSON out, like the API)."""
+    body = request.get_json(silent=True) or {}
+    start_write(db.session)
+    try:
+        event = _door_event(event_id)
+        registration = db.session.get(Registration, body.get("registration_id") or 0)
+        if registration is None or registration.event_id != event.id:
+            raise services.InvalidTicket(_("No such registration at this event."))
+        session_id = body.get("session_id")
+        outcome = services.check_in(
+            db.session,
+            registration=registration,
+            session_id=session_id if isinstance(session_id, int) else None,
+            actor=current_user,
+            method=CheckInMethod.SEARCH,
+            device=request.headers.get("X-Device", "")[:100],
+            client_id=str(body.get("client_id") or "")[:64] or None,
+            scanned_at=None,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _refusal(error)
+    answer = outcome.as_json()
+    db.session.commit()
+    return jsonify(answer)
+
+
+@bp.get("/checkin/csrf")
+@role_required(*DOOR_ROLES)
+def csrf_token():
+    """A fresh CSRF token for a page that was loaded from the offline cache long ago."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.get("/checkin/sw.js")
+@public
+def service_worker():
+    """The scanner's service worker, served under /checkin/ so that is its scope."""
+    path = os.path.join(current_app.static_folder, "js", "checkin-sw.js")
+    with open(path, encoding="utf-8") as script:
+        body = script.read()
+    return Response(
+        body,
+        mimetype="text/javascript",
+        headers={"Service-Worker-Allowed": "/checkin/", "Cache-Control": "no-cache"},
+    )
+
+
+# --- kiosk -----------------------------------------------------------------------------------
+
+
+@bp.get("/checkin/<int:event_id>/kiosk")
+@role_required(*DOOR_ROLES)
+def kiosk(event_id: int):
+    event = _door_event(event_id)
+    return render_template("checkin/kiosk.html", event=event)
+
+
+@bp.post("/checkin/<int:event_id>/kiosk/scan")
+@role_required(*DOOR_ROLES)
+def kiosk_scan(event_id: int):
+    """Self check-in: answers only a greeting name, or a refusal code."""
+    body = request.get_json(silent=True) or {}
+    start_write(db.session)
+    try:
+        event = _door_event(event_id)
+        outcome = services.check_in_token(
+            db.session,
+            event=event,
+            token=str(body.get("token") or ""),
+            session_id=None,
+            actor=current_user,
+            method=CheckInMethod.KIOSK,
+            device="kiosk",
+            client_id=None,
+            scanned_at=None,
+            signer=signer(),
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify(error=error.code), error.status
+    volunteer = outcome.registration.volunteer
+    greeting = f"{volunteer.prefix}{volunteer.first_name}".strip()
+    db.session.commit()
+    return jsonify(result=outcome.result, name=greeting)
+
+
+# --- live attendance -------------------------------------------------------------------------
+
+
+@bp.get("/manage/events/<int:event_id>/attendance")
+@role_required(Role.ORGANIZER)
+def live(event_id: int):
+    event = get_managed_event(db.session, event_id, user=current_user)
+    return render_template("checkin/live.html", event=event)
+
+
+@bp.get("/manage/events/<int:event_id>/attendance.json")
+@role_required(Role.ORGANIZER)
+def live_data(event_id: int):
+    event = get_managed_event(db.session, event_id, user=current_user)
+    rows = services.attendance_rows(db.session, event=event)
+    return jsonify(
+        **services.attendance(db.session, event=event),
+        arrivals=services.arrivals(db.session, event=event),
+        missing=[
+            {"name": row["name"], "organization": row["organization"], "phone": row["phone"]}
+            for row in rows
+            if row["checked_in_at"] is None
+        ],
+    )
+
+
+def _export_rows(event) -> tuple[list[str], list[list]]:
+    header = [
+        _("Name"),
+        _("Organization"),
+        _("Province"),
+        _("Registration status"),
+        _("Checked in at"),
+        _("Method"),
+    ]
+    body = []
+    for row in services.attendance_rows(db.session, event=event):
+        at: datetime | None = row["checked_in_at"]
+        body.append(
+            [
+                row["name"],
+                row["organization"],
+                row["province"],
+                row["status"],
+                at.isoformat(timespec="seconds") if at else "",
+                row["method"],
+            ]
+        )
+    return header, body
+
+
+def _formula_safe(value):
+    """Spreadsheet programs run a cell starting with = + - @ as a formula: quote it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/manage/events/<int:event_id>/attendance.csv")
+@role_required(Role.ORGANIZER)
+def export_csv(event_id: int):
+    event = get_managed_event(db.session, event_id, user=current_user)
+    header, body = _export_rows(event)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in body:
+        writer.writerow([_formula_safe(value) for value in row])
+    return Response(
+        "\ufeff" + out.getvalue(),  # the BOM makes Excel read Thai as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{event.id}.csv"'},
+    )
+
+
+@bp.get("/manage/events/<int:event_id>/attendance.xlsx")
+@role_required(Role.ORGANIZER)
+def export_xlsx(event_id: int):
+    from openpyxl import Workbook
+
+    event = get_managed_event(db.session, event_id, user=current_user)
+    header, body = _export_rows(event)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Attendance")[:31]
+    sheet.append(header)
+    for row in body:
+        sheet.append([_formula_safe(value) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return send_file(
+        out,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"attendance-{event.id}.xlsx",
+    )

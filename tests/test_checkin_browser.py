@@ -1,0 +1,149 @@
+"""The door scanner in real headless Chromium: a fake camera shows a real ticket; offline sync."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+import segno
+from PIL import Image
+from sqlalchemy import func, select
+
+from eventsys.checkin.models import CheckIn
+from eventsys.db import db
+from tests.browser import PHONE, launch
+
+pytestmark = pytest.mark.browser
+
+
+def write_camera_video(path: Path, text: str, width: int = 640, height: int = 480) -> None:
+    """One Y4M 4:2:0 frame showing ``text`` as a QR code (Chromium loops it as a camera)."""
+    png = io.BytesIO()
+    segno.make_qr(text, error="m").save(png, kind="png", scale=8, border=4)
+    qr = Image.open(io.BytesIO(png.getvalue())).convert("L")
+    side = min(height - 40, qr.width)
+    qr = qr.resize((side, side), Image.NEAREST)
+    frame = Image.new("RGB", (width, height), "white")
+    frame.paste(qr.convert("RGB"), ((width - side) // 2, (height - side) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n")
+        out.write(
+            y.tobytes()
+            + cb.resize(half, Image.BILINEAR).tobytes()
+            + cr.resize(half, Image.BILINEAR).tobytes()
+        )
+
+
+def log_in(page, base_url: str, user) -> None:
+    page.goto(base_url + "/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def check_ins() -> list[CheckIn]:
+    db.session.rollback()
+    return list(db.session.scalars(select(CheckIn)))
+
+
+def test_camera_scan_checks_the_person_in(
+    playwright_instance, live_server, door, make_registration, ticket_token, tmp_path
+):
+    event, _owner, staff = door
+    registration = make_registration(event, first_name="ประภาพร")
+    video = tmp_path / "cam.y4m"
+    write_camera_video(video, ticket_token(registration))
+    browser = launch(
+        playwright_instance,
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = browser.new_context(locale="th-TH", permissions=["camera"], **PHONE)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        log_in(page, live_server.url, staff)
+        with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answer:
+            page.goto(f"{live_server.url}/checkin/{event.id}/")
+            loaded = time.monotonic()
+        assert answer.value.status == 200
+        page.wait_for_selector("#result.result-ok")
+        decoded_after = time.monotonic() - loaded
+        assert page.inner_text("#result-head") == "เช็กอินแล้ว"
+        assert "ประภาพร" in page.inner_text("#result-name")
+        assert "สำนักงานพัฒนาสังคม" in page.inner_text("#result-detail")
+        records = check_ins()
+        assert [(r.registration_id, r.method.value, r.staff_user_id) for r in records] == [
+            (registration.id, "camera", staff.id)
+        ]
+        # the camera keeps showing the same ticket: no second record, and undo works
+        page.wait_for_timeout(1500)
+        assert len(check_ins()) == 1
+        with page.expect_response(lambda r: "/undo" in r.url):
+            page.click("#undo")
+        page.wait_for_selector("#result.result-warn")
+        assert check_ins() == []
+        print(f"first decode and check-in {decoded_after:.2f} s after load")
+        context.close()
+    finally:
+        browser.close()
+
+
+def test_offline_scans_survive_a_reload_and_sync_once(
+    browser, live_server, door, make_registration, ticket_token
+):
+    event, _owner, staff = door
+    registration = make_registration(event, first_name="สุดารัตน์")
+    token = ticket_token(registration)
+    context = browser.new_context(locale="th-TH", **PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, live_server.url, staff)
+    scanner_url = f"{live_server.url}/checkin/{event.id}/"
+    page.goto(scanner_url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled by the service worker, which caches the page and its files
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_selector("#list-status:not(:empty)")  # ticket list downloaded
+    page.wait_for_load_state("networkidle")
+
+    context.set_offline(True)
+    page.fill("#wedge", token)
+    page.press("#wedge", "Enter")
+    page.wait_for_selector("#result.result-pending")
+    assert "สุดารัตน์" in page.inner_text("#result-name")  # known from the offline list
+    page.wait_for_function("document.getElementById('checkin').dataset.pending === '1'")
+    # a forged ticket is refused offline and not queued
+    page.fill("#wedge", token[:-3] + "abc")
+    page.press("#wedge", "Enter")
+    page.wait_for_selector("#result.result-bad")
+    scanned_before = time.time()
+
+    page.reload()  # offline: the service worker serves the page from its cache
+    page.wait_for_function("document.getElementById('checkin').dataset.pending === '1'")
+    assert check_ins() == []
+
+    page.wait_for_timeout(1200)  # the record must keep the scan time, not the upload time
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins/batch")) as synced:
+        context.set_offline(False)
+    assert synced.value.status == 200
+    page.wait_for_function("document.getElementById('checkin').dataset.pending === '0'")
+    records = check_ins()
+    assert len(records) == 1 and records[0].registration_id == registration.id
+    assert records[0].checked_in_at.timestamp() <= scanned_before
+    assert records[0].recorded_at > records[0].checked_in_at
+    # syncing again (another interval, a reload) sends nothing new
+    page.click("#sync-now")
+    page.reload()
+    page.wait_for_timeout(500)
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
+    context.close()
