@@ -139,7 +139,7 @@ def _stylesheet(paper: str) -> CSS:
     css = (TEMPLATES / "print.css").read_text(encoding="utf-8")
     size = PAPERS.get(paper, paper)
     return CSS(
-        string=f"{FONT_FACES}\n@page {{ size: {size}; margin: 0; }}\n{css}",
+        string=f"{FONT_FACES}\n@page {{ size: {size}; }}\n{css}",
         font_config=_font_config(),
         url_fetcher=LocalFetcher((str(FONT_DIR),)),
     )

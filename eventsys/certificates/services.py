@@ -391,10 +391,12 @@ def mask_name(first_name: str, last_name: str) -> str:
     """ "สม••• ใ•••": enough to recognise, not enough to harvest."""
 
     def mask(word: str, keep: int) -> str:
-        kept = ""
+        kept, letters = "", 0
         for char in word:
-            if len(kept.replace("\u0e31", "")) >= keep and not _is_mark(char):
-                break
+            if not _is_mark(char):
+                if letters == keep:
+                    break
+                letters += 1
             kept += char
         return f"{kept}•••" if word else ""
 
