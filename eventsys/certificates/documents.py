@@ -63,7 +63,9 @@ def _person_row(volunteer: Volunteer) -> dict[str, str]:
     """What paper may show of a person: never the national ID."""
     organization = volunteer.organization
     if volunteer.network_type and volunteer.network_type not in organization:
-        organization = f"{organization} / {volunteer.network_type}" if organization else volunteer.network_type
+        organization = (
+            f"{organization} / {volunteer.network_type}" if organization else volunteer.network_type
+        )
     return {
         "name": volunteer.full_name,
         "organization": organization,
