@@ -32,7 +32,9 @@ def design_rule(event, actor, now, **rule):
     )
 
 
-def test_eligibility_checked_in_to_the_event_and_confirmed(app, make_user, make_event, make_registration, make_check_in, now):
+def test_eligibility_checked_in_to_the_event_and_confirmed(
+    app, make_user, make_event, make_registration, make_check_in, now
+):
     organizer = make_user()
     event = make_event(owner=organizer)
     design_rule(event, organizer, now)
@@ -48,7 +50,9 @@ def test_eligibility_checked_in_to_the_event_and_confirmed(app, make_user, make_
     assert [r.id for r in eligible] == [present.id]
 
 
-def test_eligibility_min_sessions_and_named_sessions(app, make_user, make_event, make_registration, make_check_in, now):
+def test_eligibility_min_sessions_and_named_sessions(
+    app, make_user, make_event, make_registration, make_check_in, now
+):
     organizer = make_user()
     event = make_event(owner=organizer, sessions=3)
     s1, s2, s3 = event.sessions
@@ -91,7 +95,9 @@ def test_issue_numbers_in_thai_order_and_only_once(app, make_user, make_event, m
     assert [c.serial for c in later] == ["พม. 0004/2558"]
 
 
-def test_series_is_shared_across_events_and_restarts_each_year(app, make_user, make_event, make_attendee, now):
+def test_series_is_shared_across_events_and_restarts_each_year(
+    app, make_user, make_event, make_attendee, now
+):
     organizer = make_user()
     first, second = make_event(owner=organizer), make_event(owner=organizer)
     for event in (first, second):
@@ -101,7 +107,9 @@ def test_series_is_shared_across_events_and_restarts_each_year(app, make_user, m
     b = services.issue_certificates(db.session, event=second, actor=organizer, now=now)
     assert [a[0].serial, b[0].serial] == ["พม. 0001/2558", "พม. 0002/2558"]
     make_attendee(first)
-    next_year = services.issue_certificates(db.session, event=first, actor=organizer, now=now + timedelta(days=365))
+    next_year = services.issue_certificates(
+        db.session, event=first, actor=organizer, now=now + timedelta(days=365)
+    )
     assert next_year[0].serial == "พม. 0001/2559"
 
 
@@ -157,7 +165,9 @@ def test_revoke_needs_a_reason_and_verification_says_so(app, make_user, make_eve
     with pytest.raises(RuleViolation) as error:
         services.revoke_certificate(db.session, certificate=certificate, actor=organizer, reason=" ", now=now)
     assert "reason" in error.value.fields
-    services.revoke_certificate(db.session, certificate=certificate, actor=organizer, reason="ข้อมูลผิด", now=now)
+    services.revoke_certificate(
+        db.session, certificate=certificate, actor=organizer, reason="ข้อมูลผิด", now=now
+    )
     info = services.verification(db.session, certificate.verification_code)
     assert info["valid"] is False and info["revoke_reason"] == "ข้อมูลผิด"
     assert services.verification(db.session, "NOSUCHCODE00") is None
@@ -166,7 +176,13 @@ def test_revoke_needs_a_reason_and_verification_says_so(app, make_user, make_eve
 
 @pytest.mark.parametrize(
     "pattern, ok",
-    [("{n}", True), ("พม. {n:04d}/{be_year}", True), ("{be_year}", False), ("{n} {name}", False), ("{n", False)],
+    [
+        ("{n}", True),
+        ("พม. {n:04d}/{be_year}", True),
+        ("{be_year}", False),
+        ("{n} {name}", False),
+        ("{n", False),
+    ],
 )
 def test_serial_pattern_validation(pattern, ok):
     if ok:
@@ -202,7 +218,12 @@ def test_upload_accepts_png_and_reencodes_it(tmp_path):
 
 
 def test_upload_sniffs_content_not_extension(tmp_path):
-    for bad in (b"GIF89a....", b"%PDF-1.7 ...", b"<html><script>x</script></html>", b"\x89PNG\r\n\x1a\nbroken"):
+    for bad in (
+        b"GIF89a....",
+        b"%PDF-1.7 ...",
+        b"<html><script>x</script></html>",
+        b"\x89PNG\r\n\x1a\nbroken",
+    ):
         with pytest.raises(RuleViolation) as error:
             uploads.store_image(bad, upload_dir=tmp_path, field="logo")
         assert error.value.fields == {"logo": error.value.message}
@@ -226,4 +247,6 @@ def test_svg_is_sanitised(tmp_path):
         assert bad not in cleaned
     assert 'href="#c"' in cleaned and "circle" in cleaned
     with pytest.raises(RuleViolation):
-        uploads.store_image(b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg/>', upload_dir=tmp_path, field="logo")
+        uploads.store_image(
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg/>', upload_dir=tmp_path, field="logo"
+        )

@@ -12,6 +12,7 @@ from wtforms import (
     FormField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -32,20 +33,25 @@ class DesignForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Body text"), validators=[DataRequired(), Length(max=2000)])
     language = SelectField(
-        _l("Language of the certificate"), choices=[("th", _l("Thai")), ("en", _l("English"))]
+        _l("Language of the certificate"),
+        choices=[SelectChoice("th", _l("Thai")), SelectChoice("en", _l("English"))],
     )
     use_thai_digits = BooleanField(_l("Write numbers with Thai digits (๑๒๓)"))
     paper = SelectField(
-        _l("Paper"), choices=[("A4-landscape", _l("A4 landscape")), ("A4-portrait", _l("A4 portrait"))]
+        _l("Paper"),
+        choices=[
+            SelectChoice("A4-landscape", _l("A4 landscape")),
+            SelectChoice("A4-portrait", _l("A4 portrait")),
+        ],
     )
     hours = IntegerField(_l("Hours"), validators=[Optional(), NumberRange(min=1, max=1000)])
     serial_pattern = StringField(_l("Serial number pattern"), validators=[DataRequired(), Length(max=100)])
     eligibility = RadioField(
         _l("Who receives a certificate"),
         choices=[
-            ("event", _l("Everyone checked in to the event")),
-            ("min_sessions", _l("People checked in to at least this many sessions")),
-            ("sessions", _l("People checked in to all of the sessions ticked below")),
+            SelectChoice("event", _l("Everyone checked in to the event")),
+            SelectChoice("min_sessions", _l("People checked in to at least this many sessions")),
+            SelectChoice("sessions", _l("People checked in to all of the sessions ticked below")),
         ],
         default="event",
     )
@@ -67,5 +73,8 @@ class RevokeForm(FlaskForm):
 class BulkForm(FlaskForm):
     output = SelectField(
         _l("Format"),
-        choices=[("zip", _l("ZIP of one PDF per person")), ("pdf", _l("One PDF for printing"))],
+        choices=[
+            SelectChoice("zip", _l("ZIP of one PDF per person")),
+            SelectChoice("pdf", _l("One PDF for printing")),
+        ],
     )

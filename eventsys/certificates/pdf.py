@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -88,7 +89,7 @@ class Renderer:
         self.fetcher = LocalFetcher((*self.allowed_dirs, str(STATIC), str(FONT_DIR)))
 
     def write_pdf(self, template: str, *, paper: str = "A4-portrait", **context) -> bytes:
-        html = _jinja().get_template(template).render(**context)
+        html = decompose_sara_am(_jinja().get_template(template).render(**context))
         document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=self.fetcher)
         return document.write_pdf(stylesheets=[_stylesheet(paper)], font_config=_font_config())
 
@@ -110,6 +111,18 @@ class LocalFetcher(URLFetcher):
         elif parts.scheme != "data":
             raise ValueError(f"refused to fetch {url[:80]!r}: only data: and the app's own files")
         return super().fetch(url, headers)
+
+
+_SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e33")
+
+
+def decompose_sara_am(text: str) -> str:
+    """Write ำ as nikhahit + sara aa (tone mark in between), exactly as the shaper draws it.
+
+    HarfBuzz draws ำ with the glyph of า; a PDF maps each glyph to one character, so without
+    this every า of a document that also has ำ (or the reverse) copies and searches wrongly.
+    """
+    return _SARA_AM.sub("\u0e4d\\1\u0e32", text)
 
 
 # --- per-process shared set-up ----------------------------------------------------------------

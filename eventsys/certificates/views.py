@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from eventsys.accounts.models import Role
 from eventsys.certificates import documents, services, tasks, uploads
@@ -42,7 +43,7 @@ def _event(event_id: int):
 
 
 def _fill_form(form: DesignForm, design: CertificateDesign, event) -> None:
-    form.session_ids.choices = [(s.id, s.title) for s in event.sessions]
+    form.session_ids.choices = [SelectChoice(s.id, s.title) for s in event.sessions]
     if request.method == "GET":
         form.title.data = design.title
         form.body.data = design.body
@@ -165,7 +166,7 @@ def preview(event_id: int):
     )
     if request.method == "POST":
         form = DesignForm()
-        form.session_ids.choices = [(s.id, s.title) for s in event.sessions]
+        form.session_ids.choices = [SelectChoice(s.id, s.title) for s in event.sessions]
         if not form.validate():
             abort(400)
         sample.title, sample.body = form.title.data, form.body.data
