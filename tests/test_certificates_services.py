@@ -235,7 +235,8 @@ def test_upload_size_limit(tmp_path):
 
 
 def test_svg_is_sanitised(tmp_path):
-    svg = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">
+    svg = b"""<svg xmlns="http://www.w3.org/2000/svg"
+      xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">
       <script>alert(2)</script>
       <foreignObject><div>x</div></foreignObject>
       <image xlink:href="http://evil.example/x.png" width="5" height="5"/>

@@ -30,20 +30,20 @@ def certificate_json(certificate) -> dict:
     }
 
 
-@bp.get("/events/<int:event_id>/certificates")
+@bp.get("/events/<int:id>/certificates")
 @api_auth(Role.ORGANIZER)
-def list_certificates(event_id: int):
-    event = get_managed_event(db.session, event_id, user=api_user())
+def list_certificates(id: int):  # noqa: A002 - the name the OpenAPI path uses
+    event = get_managed_event(db.session, id, user=api_user())
     return jsonify(
         certificates=[certificate_json(c) for c in services.event_certificates(db.session, event=event)]
     )
 
 
-@bp.post("/events/<int:event_id>/certificates")
+@bp.post("/events/<int:id>/certificates")
 @api_auth(Role.ORGANIZER)
-def issue_certificates(event_id: int):
+def issue_certificates(id: int):  # noqa: A002
     begin_write(db.session)
-    event = get_managed_event(db.session, event_id, user=api_user())
+    event = get_managed_event(db.session, id, user=api_user())
     issued = services.issue_certificates(db.session, event=event, actor=api_user(), now=utcnow())
     db.session.commit()
     return jsonify(issued=len(issued))
