@@ -81,6 +81,7 @@ def test_owner_sees_page_downloads_one_and_swapped_ids_fail(client, login, make_
     assert page.status_code == 200 and "พม. 0001/2558" in page.get_data(as_text=True)
     response = client.get(f"/manage/events/{event.id}/certificates/{cert.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].isascii()  # gunicorn refuses other headers
     text = pdf_text(response.data)
     # "<b>ปิติ</b>" sorts first, so สมศรี is number 2
     assert "นางสาวสมศรี ใจดี" in text and "พ.ศ. ๒๕๕๘" in text and "พม. ๐๐๐๒/๒๕๕๘" in text

@@ -66,6 +66,8 @@ class CertificateLayout:
     intro: str = ""  #: "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า"
     serial_label: str = ""  #: "เลขที่" / "No."
     verify_label: str = ""  #: "ตรวจสอบ" / "Verify"
+    #: the body text when it is the same for everyone (no {name} in it): drawn once
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class CertificatePerson:
     """What differs from one certificate to the next."""
 
     name: str
-    body: str
+    body: str  #: empty when the layout carries a shared body
     serial: str
     verify_url: str
     verification_code: str
@@ -261,17 +263,20 @@ def render_in_chunks(
 ):
     """Yield, chunk by chunk and in order, per-person PDFs (lists) or page documents (merged).
 
-    With ``processes`` > 1 and enough people, chunks render in worker processes (spawned,
-    so they share nothing with the caller's threads or database connections).
+    With ``processes`` > 1 and enough people, chunks render in worker processes: forked
+    when the caller has a single thread (the CLI: no start-up cost), spawned otherwise (a
+    web or job worker with threads must not fork). Workers get plain data only, never a
+    database connection.
     """
     allowed = tuple(allowed_dirs)
     chunks = [list(people[i : i + CHUNK]) for i in range(0, len(people), CHUNK)]
     done = 0
     if processes > 1 and len(people) >= PARALLEL_FROM:
         import multiprocessing
+        import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
             futures = [pool.submit(_render_chunk, layout, chunk, allowed, merged) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):

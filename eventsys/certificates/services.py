@@ -469,6 +469,7 @@ def layout_for(design: CertificateDesign, event: Event, *, upload_dir: str | Pat
         return str(Path(upload_dir) / path) if path else ""
 
     wording = WORDING[design.language]
+    shared_body = "" if "{name" in design.body else _digits(design, _body(design, event, name=""))
     given = given_date(event.ends_at, language=design.language)
     given_line = f"ให้ไว้ ณ วันที่ {given}" if design.language == "th" else f"Given on {given}"
     return pdf.CertificateLayout(
@@ -486,6 +487,7 @@ def layout_for(design: CertificateDesign, event: Event, *, upload_dir: str | Pat
         intro=wording["intro"],
         serial_label=wording["serial"],
         verify_label=wording["verify"],
+        body=shared_body,
     )
 
 
@@ -495,15 +497,19 @@ def person_name(volunteer: Volunteer, language: str) -> str:
     return volunteer.full_name
 
 
-def person_for(
-    *, design: CertificateDesign, event: Event, name: str, serial: str, code: str, base_url: str
-) -> pdf.CertificatePerson:
-    body = design.body.format(
+def _body(design: CertificateDesign, event: Event, *, name: str) -> str:
+    return design.body.format(
         name=name,
         event=event.title,
         date=event_dates(event, language=design.language),
         hours=event_hours(event, design),
     )
+
+
+def person_for(
+    *, design: CertificateDesign, event: Event, name: str, serial: str, code: str, base_url: str
+) -> pdf.CertificatePerson:
+    body = _body(design, event, name=name) if "{name" in design.body else ""
     return pdf.CertificatePerson(
         name=name,
         body=_digits(design, body),

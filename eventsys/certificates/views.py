@@ -3,6 +3,8 @@ public verification page and the attendee's download through their manage link."
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,13 +28,19 @@ bp = Blueprint("certificates", __name__)
 MANAGE = "/manage/events/<int:event_id>/certificates"
 
 
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """An ASCII file name for old clients and the real one (Thai serials) per RFC 6266."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in ".-_") else "_" for c in filename)
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
     return Response(
         data,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Content-Disposition": content_disposition(filename, inline=inline),
             "Cache-Control": "private, no-store",
         },
     )
@@ -302,7 +310,7 @@ def job_file(event_id: int, job_id: int):
     return Response(
         path.read_bytes(),
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="certificates-{event.id}.{path.suffix[1:]}"'},
+        headers={"Content-Disposition": content_disposition(f"certificates-{event.id}{path.suffix}")},
     )
 
 
