@@ -302,3 +302,14 @@ def test_issue_certificates_at_event_close_is_a_plain_service(app, setup, make_a
     db.session.commit()
     assert [c.number for c in issued] == [3]
     assert db.session.scalar(select(Certificate).where(Certificate.number == 3)).serial == "พม. 0003/2558"
+
+
+def test_body_with_the_name_is_printed_per_person(client, login, setup, now):
+    event, cert = setup["event"], setup["certificates"][0]
+    design = services.get_design(db.session, event=event)
+    design.body = "ขอมอบเกียรติบัตรนี้แก่ {name} ผู้เข้าร่วม{event}"
+    design.updated_at = now
+    db.session.commit()
+    login(setup["organizer"])
+    text = pdf_text(client.get(f"/manage/events/{event.id}/certificates/{cert.id}.pdf").data)
+    assert "ขอมอบเกียรติบัตรนี้แก่ นางสาวสมศรี ใจดี" in text.replace("\n", " ")
