@@ -118,3 +118,30 @@ def test_many_people_split_and_merged_with_shared_images(tmp_path):
         ]
         # 7 QR codes and the signature once (the SVG logo is drawn as vectors)
         assert len(images) == 8
+
+
+@pytest.mark.parametrize("with_thread", [False, True], ids=["fork", "spawn"])
+def test_parallel_rendering_keeps_order(monkeypatch, with_thread):
+    """Worker processes (forked from a single-threaded caller, spawned otherwise) return the
+    chunks in order."""
+    import threading
+
+    monkeypatch.setattr(pdf, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pdf, "CHUNK", 2)
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    if with_thread:
+        helper.start()
+    try:
+        seen = []
+        chunks = list(
+            pdf.render_in_chunks(
+                LAYOUT, [person(n=i) for i in range(1, 6)], allowed_dirs=(), processes=2,
+                progress=lambda done, total: seen.append((done, total)),
+            )
+        )  # fmt: skip
+    finally:
+        stop.set()
+    files = [data for chunk in chunks for data in chunk]
+    assert [f"CODE{i}" in pdf_text(data) for i, data in enumerate(files, start=1)] == [True] * 5
+    assert seen == [(2, 5), (4, 5), (5, 5)]

@@ -163,7 +163,7 @@ def test_verification_page_valid_revoked_unknown(client, setup, now):
         page.status_code == 200 and "สม•••" in html and "ใ•••" in html and "การประชุมเชิงปฏิบัติการ อพม." in html
     )
     volunteer = cert.registration.volunteer
-    for private in ("สมศรี", "ใจดี", volunteer.email, volunteer.organization):
+    for private in ("สมศรี", "ใจดี", volunteer.email, volunteer.organization, cert.serial):
         assert private not in html
     services.revoke_certificate(db.session, certificate=cert, actor=None, reason="ออกผิดคน", now=now)
     db.session.commit()

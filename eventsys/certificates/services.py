@@ -425,7 +425,6 @@ def verification(session, code: str) -> dict[str, Any] | None:
         "masked_name": mask_name(volunteer.first_name, volunteer.last_name),
         "event_title": registration.event.title,
         "event_date": registration.event.starts_at,
-        "serial": certificate.serial,
     }
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from eventsys import audit
 from eventsys.accounts.models import Role
 from eventsys.certificates import documents, services, tasks, uploads
 from eventsys.certificates.forms import BulkForm, DesignForm, RevokeForm
@@ -270,6 +271,9 @@ def email(event_id: int):
     begin_write(db.session)
     event = _event(event_id)
     job = create_job(db.session, kind="certificates_email", params={"event_id": event.id}, actor=current_user)
+    audit.record(
+        db.session, actor=current_user, action="certificate.emailed", target=event, details={"job": job.id}
+    )
     db.session.commit()
     tasks.email_certificates.enqueue(job)
     return redirect(url_for("certificates.job", event_id=event.id, job_id=job.id))
