@@ -95,7 +95,7 @@ def badges_pdf(
         pages=pages,
         margin_x=margin_x,
         margin_y=margin_y,
-        qr_mm=min(label.height_mm - 8, 30),
+        qr_mm=min(label.height_mm - 9, 30),
     )
 
 
