@@ -288,6 +288,7 @@ def test_printed_documents(client, login, make_registration, setup):
     badges = client.get(f"/manage/events/{event.id}/certificates/badges.pdf?size=a4-8")
     with pikepdf.open(io.BytesIO(badges.data)) as document:
         assert len(document.pages) == 6  # 42 people, 8 a sheet
+    assert page_texts(badges.data)[0].count("นางสาว") == 8  # two columns of four on the first sheet
     single = client.get(f"/manage/events/{event.id}/certificates/badges.pdf?size=single")
     with pikepdf.open(io.BytesIO(single.data)) as document:
         assert len(document.pages) == 42
