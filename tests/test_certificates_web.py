@@ -314,3 +314,27 @@ def test_body_with_the_name_is_printed_per_person(client, login, setup, now):
     login(setup["organizer"])
     text = pdf_text(client.get(f"/manage/events/{event.id}/certificates/{cert.id}.pdf").data)
     assert "ขอมอบเกียรติบัตรนี้แก่ นางสาวสมศรี ใจดี" in text.replace("\n", " ")
+
+
+def test_design_page_with_sessions_saves_a_session_rule(client, login, make_user, make_event):
+    organizer = make_user()
+    event = make_event(owner=organizer, sessions=2)
+    first_session = event.sessions[0].id
+    login(organizer)
+    page = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
+    assert 'type="checkbox"' in page and "ช่วงที่ 1" in page
+    form = {
+        "title": "เกียรติบัตร", "body": "ได้เข้าร่วม{event}", "language": "th", "paper": "A4-landscape",
+        "serial_pattern": "{n}", "eligibility": "sessions", "session_ids": str(first_session),
+    }  # fmt: skip
+    assert client.post(f"/manage/events/{event.id}/certificates", data=form).status_code == 302
+    db.session.rollback()
+    assert services.get_design(db.session, event=event).eligibility == {
+        "kind": "sessions",
+        "ids": [first_session],
+    }
+    bad = client.post(
+        f"/manage/events/{event.id}/certificates",
+        data={**form, "eligibility": "min_sessions", "min_sessions": "5"},
+    )
+    assert bad.status_code == 200 and "ผู้มีสิทธิ์" in bad.get_data(as_text=True)
