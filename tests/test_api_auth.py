@@ -72,8 +72,10 @@ def test_every_api_route_is_in_the_openapi_document(app):
     from eventsys.openapi import openapi_document
 
     documented = set(openapi_document()["paths"])
-    routes = {
-        rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
+    import re
+
+    routes = {  # <int:id> and <path:reference> (a serial holds "/") become {id}, {reference}
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
     }

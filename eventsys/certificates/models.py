@@ -20,7 +20,7 @@ class Certificate(db.Model):
         ForeignKey("registrations.id", ondelete="RESTRICT"), unique=True
     )
     #: numbering series (e.g. the B.E. year) and gap-free number within it
-    series: Mapped[str] = mapped_column(String(40))
+    series: Mapped[str] = mapped_column(String(120))
     number: Mapped[int]
     serial: Mapped[str] = mapped_column(String(80), unique=True)  #: as printed: "พม. 0001/2558"
     #: random short code for /verify/<code>; the serial is guessable, this is not
@@ -56,6 +56,18 @@ class CertificateDesign(db.Model):
     serial_pattern: Mapped[str] = mapped_column(String(100), default="{n:04d}/{be_year}")
     #: {"kind": "event"} | {"kind": "min_sessions", "n": 2} | {"kind": "sessions", "ids": [..]}
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: hours printed for {hours}; NULL: the length of the event
+    hours: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event = relationship("Event")
+
+
+class CertificateCounter(db.Model):
+    """The last number given in a numbering series; its row is locked while numbers are handed out."""
+
+    __tablename__ = "certificate_counters"
+
+    #: the serial pattern, plus the B.E. year when the pattern prints one (numbers restart each year)
+    series: Mapped[str] = mapped_column(String(120), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,138 @@
+"""Certificate API: list and issue an event's certificates, fetch one as PDF.
+
+``GET /api/v1/certificates/<reference>.pdf`` takes a serial or a verification code. A serial
+holds "/" and Thai letters ("พม. 0001/2568"): send it percent-encoded (UTF-8); the route uses
+the ``path`` converter, so an encoded or a literal "/" both work.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_babel import gettext as _
+
+from eventsys.accounts.models import Role
+from eventsys.api import bp
+from eventsys.certificates import services, tasks
+from eventsys.certificates.views import pdf_response
+from eventsys.db import begin_write, db, utcnow
+from eventsys.events.services import can_manage, get_managed_event
+from eventsys.openapi import error_responses
+from eventsys.web import ApiError, api_auth, api_user
+
+
+def certificate_json(certificate) -> dict:
+    return {
+        "registration_id": certificate.registration_id,
+        "serial": certificate.serial,
+        "verification_code": certificate.verification_code,
+        "verify_url": services.verify_url(current_app.config["BASE_URL"], certificate.verification_code),
+        "status": "valid" if certificate.is_valid else "revoked",
+    }
+
+
+@bp.get("/events/<int:id>/certificates")
+@api_auth(Role.ORGANIZER)
+def list_certificates(id: int):  # noqa: A002 - the name the OpenAPI path uses
+    event = get_managed_event(db.session, id, user=api_user())
+    return jsonify(
+        certificates=[certificate_json(c) for c in services.event_certificates(db.session, event=event)]
+    )
+
+
+@bp.post("/events/<int:id>/certificates")
+@api_auth(Role.ORGANIZER)
+def issue_certificates(id: int):  # noqa: A002
+    begin_write(db.session)
+    event = get_managed_event(db.session, id, user=api_user())
+    issued = services.issue_certificates(db.session, event=event, actor=api_user(), now=utcnow())
+    db.session.commit()
+    return jsonify(issued=len(issued))
+
+
+@bp.get("/certificates/<path:reference>.pdf")
+@api_auth(Role.ORGANIZER)
+def certificate_pdf(reference: str):
+    certificate = services.find_certificate(db.session, reference)
+    if certificate is None or not can_manage(api_user(), certificate.registration.event):
+        raise ApiError(404, "not_found", _("No such certificate."))
+    data = services.render_certificate_pdf(
+        db.session, certificate, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+    )
+    return pdf_response(data, services.certificate_filename(certificate))
+
+
+_EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+OPENAPI_SCHEMAS = {
+    "Certificate": {
+        "type": "object",
+        "required": ["registration_id", "serial", "verification_code", "verify_url", "status"],
+        "properties": {
+            "registration_id": {"type": "integer"},
+            "serial": {"type": "string", "example": "พม. 0001/2568"},
+            "verification_code": {"type": "string", "example": "K7MPQ2XR9TZA"},
+            "verify_url": {"type": "string", "format": "uri"},
+            "status": {"type": "string", "enum": ["valid", "revoked"]},
+        },
+    },
+}
+OPENAPI_PATHS = {
+    "/events/{id}/certificates": {
+        "get": {
+            "summary": "Certificates issued for an event (organizer of the event)",
+            "tags": ["certificates"],
+            "parameters": [_EVENT_ID],
+            "responses": {
+                "200": {
+                    "description": "The event's certificates in serial order",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "certificates": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Certificate"},
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                **error_responses(401, 403, 404),
+            },
+        },
+        "post": {
+            "summary": "Issue certificates to everyone eligible who has none yet",
+            "tags": ["certificates"],
+            "parameters": [_EVENT_ID],
+            "responses": {
+                "200": {
+                    "description": "How many were issued",
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"issued": {"type": "integer"}}}
+                        }
+                    },
+                },
+                **error_responses(401, 403, 404),
+            },
+        },
+    },
+    "/certificates/{reference}.pdf": {
+        "get": {
+            "summary": "One certificate as PDF (organizer of its event)",
+            "description": (
+                "`reference` is the serial as printed (percent-encoded UTF-8; its '/' may be sent "
+                "literally or as %2F; Thai or Arabic digits) or the verification code."
+            ),
+            "tags": ["certificates"],
+            "parameters": [
+                {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {"description": "The PDF", "content": {"application/pdf": {}}},
+                **error_responses(401, 403, 404),
+            },
+        }
+    },
+}

@@ -1,0 +1,176 @@
+"""Other printed documents of an event, through the same PDF pipeline: name badges, the
+paper sign-in sheet (ใบลงทะเบียน) and the attendance report. Plain functions; no Flask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from eventsys.certificates import pdf
+from eventsys.certificates.models import Certificate
+from eventsys.checkin.models import CheckIn
+from eventsys.errors import NotFound
+from eventsys.events.models import AgendaSession, Event
+from eventsys.i18n import format_date, format_time
+from eventsys.registration.models import Registration, RegistrationStatus
+from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.thai import province_name
+
+
+@dataclass(frozen=True)
+class LabelSize:
+    """A badge size: on A4 sheets (columns × rows) or one badge per page (``single``)."""
+
+    label: str
+    width_mm: float
+    height_mm: float
+    columns: int = 1
+    rows: int = 1
+    single: bool = False
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+
+#: common label stock (Avery/A-One sizes on A4) and a single CR80 card-sized badge
+LABEL_SIZES = {
+    "a4-8": LabelSize("A4, 8 per sheet (105 × 74 mm)", 105, 74.25, 2, 4),
+    "a4-10": LabelSize("A4, 10 per sheet (90 × 55 mm, business card)", 90, 55, 2, 5),
+    "a4-14": LabelSize("A4, 14 per sheet (99.1 × 38.1 mm)", 99.1, 38.1, 2, 7),
+    "single": LabelSize("One badge per page (86 × 54 mm card)", 86, 54, single=True),
+}
+#: blank rows at the end of a sign-in sheet for walk-ins
+WALK_IN_ROWS = 5
+
+
+def confirmed_registrations(session, *, event: Event) -> list[Registration]:
+    """Confirmed registrations in Thai name order (first name, then last name)."""
+    return list(
+        session.scalars(
+            select(Registration)
+            .join(Volunteer, Volunteer.id == Registration.volunteer_id)
+            .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+            .order_by(Volunteer.sort_key, Volunteer.first_name, Volunteer.last_name, Registration.id)
+        )
+    )
+
+
+def _person_row(volunteer: Volunteer) -> dict[str, str]:
+    """What paper may show of a person: never the national ID."""
+    organization = volunteer.organization
+    if volunteer.network_type and volunteer.network_type not in organization:
+        organization = (
+            f"{organization} / {volunteer.network_type}" if organization else volunteer.network_type
+        )
+    return {
+        "name": volunteer.full_name,
+        "organization": organization,
+        "position": volunteer.position,
+        "province": province_name(volunteer.province_code) if volunteer.province_code else "",
+    }
+
+
+def badges_pdf(
+    session, *, event: Event, size: str, token_for: Callable[[str], str], upload_dir: str
+) -> bytes:
+    """Name badges with the ticket QR (``token_for(ticket_secret)`` is what the scanner reads)."""
+    label = LABEL_SIZES.get(size) or LABEL_SIZES["a4-8"]
+    badges = [
+        {**_person_row(r.volunteer), "qr": pdf.qr_data_uri(token_for(r.ticket_secret))}
+        for r in confirmed_registrations(session, event=event)
+    ]
+    pages = [badges[i : i + label.per_page] for i in range(0, len(badges), label.per_page)] or [[]]
+    paper = f"{label.width_mm}mm {label.height_mm}mm" if label.single else "A4-portrait"
+    margin_x = 0 if label.single else (210 - label.columns * label.width_mm) / 2
+    margin_y = 0 if label.single else (297 - label.rows * label.height_mm) / 2
+    return pdf.Renderer(allowed_dirs=(upload_dir,)).write_pdf(
+        "badges.html",
+        paper=paper,
+        event=event,
+        label=label,
+        pages=pages,
+        margin_x=margin_x,
+        margin_y=margin_y,
+        qr_mm=min(label.height_mm - 9, 30),
+    )
+
+
+def _event_header(event: Event) -> dict[str, str]:
+    start = event.starts_at
+    return {
+        "title": event.title,
+        "unit": event.organizer_unit,
+        "venue": event.venue,
+        "date": format_date(start, locale="th", weekday=True),
+        "time": f"{format_time(event.starts_at)} – {format_time(event.ends_at)}",
+    }
+
+
+def signin_sheet_pdf(session, *, event: Event, session_id: int | None, upload_dir: str) -> bytes:
+    """The sign-in sheet of the whole event or of one agenda session; header on every page."""
+    agenda_session = None
+    if session_id is not None:
+        agenda_session = session.get(AgendaSession, session_id)
+        if agenda_session is None or agenda_session.event_id != event.id:
+            raise NotFound("No such session.")
+    rows = [_person_row(r.volunteer) for r in confirmed_registrations(session, event=event)]
+    header = _event_header(event)
+    if agenda_session is not None:
+        header["session"] = agenda_session.title
+        header["date"] = format_date(agenda_session.starts_at, locale="th", weekday=True)
+        header["time"] = f"{format_time(agenda_session.starts_at)} – {format_time(agenda_session.ends_at)}"
+    return pdf.Renderer(allowed_dirs=(upload_dir,)).write_pdf(
+        "signin.html", paper="A4-portrait", header=header, rows=rows, blank_rows=WALK_IN_ROWS
+    )
+
+
+def attendance(session, *, event: Event) -> dict:
+    """Counts and the list of attendees, for the event's file."""
+    registrations = confirmed_registrations(session, event=event)
+    ids = [r.id for r in registrations]
+    check_ins: dict[int, list[CheckIn]] = {}
+    if ids:
+        for check_in in session.scalars(select(CheckIn).where(CheckIn.registration_id.in_(ids))):
+            check_ins.setdefault(check_in.registration_id, []).append(check_in)
+    per_session = {
+        s.id: session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.session_id == s.id)) or 0
+        for s in event.sessions
+    }
+    certificates = {
+        c.registration_id: c
+        for c in session.scalars(select(Certificate).where(Certificate.registration_id.in_(ids or [-1])))
+    }
+    people = []
+    for registration in registrations:
+        scans = check_ins.get(registration.id, [])
+        arrived = [c.checked_in_at for c in scans if c.session_id is None]
+        certificate = certificates.get(registration.id)
+        people.append(
+            {
+                **_person_row(registration.volunteer),
+                "arrived": format_time(arrived[0]) if arrived else "",
+                "sessions": sum(1 for c in scans if c.session_id is not None),
+                "certificate": certificate.serial if certificate and certificate.is_valid else "",
+            }
+        )
+    return {
+        "confirmed": len(registrations),
+        "checked_in": sum(1 for p in people if p["arrived"]),
+        "sessions": [(s.title, per_session[s.id]) for s in event.sessions],
+        "certificates": sum(1 for c in certificates.values() if c.is_valid),
+        "people": people,
+    }
+
+
+def attendance_pdf(session, *, event: Event, upload_dir: str, now: datetime) -> bytes:
+    return pdf.Renderer(allowed_dirs=(upload_dir,)).write_pdf(
+        "attendance.html",
+        paper="A4-portrait",
+        header=_event_header(event),
+        report=attendance(session, event=event),
+        printed=format_date(now, locale="th"),
+    )

@@ -1,0 +1,295 @@
+"""Printed documents (certificates, badges, sign-in sheets, reports) as PDF, with WeasyPrint.
+
+Plain data in, PDF bytes out; nothing here knows about Flask or the database.
+
+Fonts: the Sarabun TTFs of ``fontpkg_sarabun`` through ``@font-face``. One
+``FontConfiguration`` and one parsed stylesheet per process serve every render (faster, and
+memory stays flat). Images and fonts are read only through :func:`url_fetcher`, which serves
+``data:`` URIs and files under the allowed folders (the app's ``static/``, the upload folder,
+the font folder) and nothing else: no network, no other file.
+
+Certificates are rendered in two layers: the parts every certificate of an event shares
+(background, logo, title, date, signatures) once, as a one-page PDF; the per-person parts
+(name, body text, serial, QR) for many people in one WeasyPrint document, one page each.
+pikepdf then lays each person's page over the shared page: in a merged PDF the shared page is
+one form XObject drawn under every page, so its images are stored once.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import fontpkg_sarabun
+import pikepdf
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates" / "certificates" / "pdf"
+STATIC = ROOT / "static"
+FONT_DIR = Path(fontpkg_sarabun.__file__).resolve().parent / "files"
+PAPERS = {"A4-landscape": "A4 landscape", "A4-portrait": "A4 portrait"}
+
+
+# --- plain data handed to the templates -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    position: str
+    signature_path: str = ""  #: absolute path of the signature image, or ""
+
+
+@dataclass(frozen=True)
+class CertificateLayout:
+    """What every certificate of an event shares."""
+
+    title: str
+    agency: str
+    given_line: str  #: "ให้ไว้ ณ วันที่ ๑๒ พฤศจิกายน พ.ศ. ๒๕๕๘"
+    language: str = "th"
+    paper: str = "A4-landscape"
+    logo_path: str = ""
+    background_path: str = ""
+    signatories: tuple[Signatory, ...] = ()
+    intro: str = ""  #: "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า"
+    serial_label: str = ""  #: "เลขที่" / "No."
+    verify_label: str = ""  #: "ตรวจสอบ" / "Verify"
+    #: the body text when it is the same for everyone (no {name} in it): drawn once
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class CertificatePerson:
+    """What differs from one certificate to the next."""
+
+    name: str
+    body: str  #: empty when the layout carries a shared body
+    serial: str
+    verify_url: str
+    verification_code: str
+
+
+@dataclass
+class Renderer:
+    """Renders with the shared font set-up; ``allowed_dirs`` are the folders images may come from."""
+
+    allowed_dirs: Sequence[str] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        self.fetcher = LocalFetcher((*self.allowed_dirs, str(STATIC), str(FONT_DIR)))
+
+    def write_pdf(self, template: str, *, paper: str = "A4-portrait", **context) -> bytes:
+        html = decompose_sara_am(_jinja().get_template(template).render(**context))
+        document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=self.fetcher)
+        return document.write_pdf(stylesheets=[_stylesheet(paper)], font_config=_font_config())
+
+
+class LocalFetcher(URLFetcher):
+    """WeasyPrint's fetcher limited to ``data:`` URIs and files inside ``allowed`` folders."""
+
+    def __init__(self, allowed: Iterable[str]):
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.allowed = tuple(os.path.realpath(folder) for folder in allowed)
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = os.path.realpath(unquote(parts.path))
+            if not (os.path.isfile(path) and any(path.startswith(root + os.sep) for root in self.allowed)):
+                raise ValueError(f"refused to fetch {url[:80]!r}: only data: and the app's own files")
+            url = Path(path).as_uri()
+        elif parts.scheme != "data":
+            raise ValueError(f"refused to fetch {url[:80]!r}: only data: and the app's own files")
+        return super().fetch(url, headers)
+
+
+_SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e33")
+
+
+def decompose_sara_am(text: str) -> str:
+    """Write ำ as nikhahit + sara aa (tone mark in between), exactly as the shaper draws it.
+
+    HarfBuzz draws ำ with the glyph of า; a PDF maps each glyph to one character, so without
+    this every า of a document that also has ำ (or the reverse) copies and searches wrongly.
+    """
+    return _SARA_AM.sub("\u0e4d\\1\u0e32", text)
+
+
+# --- per-process shared set-up ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True))
+    env.filters["file_url"] = lambda path: Path(path).as_uri() if path else ""
+    return env
+
+
+FONT_FACES = "".join(
+    f"@font-face {{ font-family: 'Sarabun'; font-weight: {weight}; font-style: normal;"
+    f" src: url('{(FONT_DIR / f'Sarabun-{style}.ttf').as_uri()}'); }}\n"
+    for weight, style in ((400, "Regular"), (700, "Bold"), (300, "Light"))
+)
+
+
+@lru_cache(maxsize=4)
+def _stylesheet(paper: str) -> CSS:
+    css = (TEMPLATES / "print.css").read_text(encoding="utf-8")
+    size = PAPERS.get(paper, paper)
+    return CSS(
+        string=f"{FONT_FACES}\n@page {{ size: {size}; }}\n{css}",
+        font_config=_font_config(),
+        url_fetcher=LocalFetcher((str(FONT_DIR),)),
+    )
+
+
+def qr_data_uri(content: str, *, fast: bool = True) -> str:
+    """A QR code as a PNG data URI, one pixel per module (drawn with ``image-rendering:
+    pixelated``, so it stays sharp at any size); a fixed mask makes it 3–4× cheaper."""
+    options = {"mask": 0, "error": "m", "boost_error": False} if fast else {}
+    return segno.make_qr(content, **options).png_data_uri(scale=1, border=0)
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+
+def render_background(renderer: Renderer, layout: CertificateLayout) -> bytes:
+    """The shared layer of an event's certificates: one page."""
+    return renderer.write_pdf(
+        "certificate.html", paper=layout.paper, layout=layout, layer="shared", people=[None]
+    )
+
+
+def render_people(
+    renderer: Renderer, layout: CertificateLayout, people: Sequence[CertificatePerson]
+) -> bytes:
+    """The per-person layer: one page per person, in one document."""
+    pages = [(person, qr_data_uri(person.verify_url)) for person in people]
+    return renderer.write_pdf(
+        "certificate.html", paper=layout.paper, layout=layout, layer="person", people=pages
+    )
+
+
+def stack_each(background: bytes, people_pdf: bytes) -> list[bytes]:
+    """One PDF per person: the shared page with that person's page drawn over it."""
+    out: list[bytes] = []
+    with pikepdf.open(io.BytesIO(people_pdf)) as people:
+        for page in people.pages:
+            page.remove_unreferenced_resources()  # WeasyPrint shares one resource dictionary
+            with pikepdf.open(io.BytesIO(background)) as single:
+                single.pages[0].add_overlay(page)
+                buffer = io.BytesIO()
+                single.save(buffer, compress_streams=True)
+                out.append(buffer.getvalue())
+    return out
+
+
+def stack_merged(background: bytes, people_pdfs: Iterable[bytes]) -> bytes:
+    """All people in one PDF for printing; the shared page (and its images) is stored once."""
+    merged = pikepdf.new()
+    with pikepdf.open(io.BytesIO(background)) as shared:
+        merged.pages.append(shared.pages[0])
+        form = merged.pages[0].as_form_xobject()
+        del merged.pages[0]
+    opened = []
+    for chunk in people_pdfs:
+        people = pikepdf.open(io.BytesIO(chunk))
+        opened.append(people)
+        for page in people.pages:
+            merged.pages.append(page)
+            merged.pages[-1].add_underlay(form)
+    buffer = io.BytesIO()
+    merged.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for people in opened:
+        people.close()
+    return buffer.getvalue()
+
+
+def render_certificates(
+    renderer: Renderer,
+    layout: CertificateLayout,
+    people: Sequence[CertificatePerson],
+    *,
+    background: bytes | None = None,
+) -> list[bytes]:
+    """Per-person certificate PDFs, in the order of ``people``."""
+    if not people:
+        return []
+    background = background if background is not None else render_background(renderer, layout)
+    return stack_each(background, render_people(renderer, layout, people))
+
+
+CHUNK = 100  #: people per WeasyPrint document in bulk runs
+PARALLEL_FROM = 200  #: below this many, one process is faster than starting workers
+
+
+@lru_cache(maxsize=8)
+def _background(layout: CertificateLayout, allowed_dirs: tuple[str, ...]) -> bytes:
+    return render_background(Renderer(allowed_dirs=allowed_dirs), layout)
+
+
+def _render_chunk(
+    layout: CertificateLayout, people: list[CertificatePerson], allowed_dirs: tuple[str, ...], merged: bool
+):
+    """Worker: the per-person pages of a chunk (merged) or finished per-person PDFs."""
+    people_pdf = render_people(Renderer(allowed_dirs=allowed_dirs), layout, people)
+    return people_pdf if merged else stack_each(_background(layout, allowed_dirs), people_pdf)
+
+
+def render_in_chunks(
+    layout: CertificateLayout,
+    people: Sequence[CertificatePerson],
+    *,
+    allowed_dirs: Sequence[str],
+    processes: int = 1,
+    merged: bool = False,
+    progress=None,
+):
+    """Yield, chunk by chunk and in order, per-person PDFs (lists) or page documents (merged).
+
+    With ``processes`` > 1 and enough people, chunks render in worker processes: forked
+    when the caller has a single thread (the CLI: no start-up cost), spawned otherwise (a
+    web or job worker with threads must not fork). Workers get plain data only, never a
+    database connection.
+    """
+    allowed = tuple(allowed_dirs)
+    chunks = [list(people[i : i + CHUNK]) for i in range(0, len(people), CHUNK)]
+    done = 0
+    if processes > 1 and len(people) >= PARALLEL_FROM:
+        import multiprocessing
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            futures = [pool.submit(_render_chunk, layout, chunk, allowed, merged) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                result = future.result()
+                done += len(chunk)
+                if progress:
+                    progress(done, len(people))
+                yield result
+        return
+    for chunk in chunks:
+        result = _render_chunk(layout, chunk, allowed, merged)
+        done += len(chunk)
+        if progress:
+            progress(done, len(people))
+        yield result

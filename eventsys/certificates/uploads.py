@@ -1,0 +1,147 @@
+"""Images for certificate designs (logo, background, signatures): checked, cleaned, stored.
+
+Only PNG, JPEG and SVG, recognised by their content (never by the file name). Rasters are
+decoded and re-encoded with Pillow (metadata and anything hidden after the image is dropped,
+size capped); SVG is parsed and rebuilt without scripts, ``foreignObject``, event-handler
+attributes or references to anything outside the file. Files are stored under the upload
+folder by the hash of their cleaned content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+
+from eventsys.errors import RuleViolation
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_PIXELS = 4000 * 4000
+MAX_SIDE = 2400  #: rasters are scaled down to this (300 dpi on A4 needs ~3500; 2400 is plenty)
+SUBFOLDER = "certificates"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+#: elements that can run code or pull in other documents
+FORBIDDEN_SVG_ELEMENTS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "object",
+    "embed",
+    "audio",
+    "video",
+    "handler",
+    "listener",
+}
+_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+
+
+def sniff(data: bytes) -> str | None:
+    """ "png", "jpeg" or "svg" from the first bytes, else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--"):
+        return "svg" if b"<svg" in data[:4096].lower() else None
+    return None
+
+
+def clean_image(data: bytes, *, field: str, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[bytes, str]:
+    """The cleaned image and its extension; RuleViolation on ``field`` if it is not acceptable."""
+    if len(data) > max_bytes:
+        raise RuleViolation(
+            _l("The image is too large (at most %(mb)s MB).", mb=max_bytes // (1024 * 1024)), field=field
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise RuleViolation(_l("Only PNG, JPEG or SVG images can be used."), field=field)
+    if kind == "svg":
+        return sanitise_svg(data, field=field), "svg"
+    return reencode_raster(data, kind, field=field)
+
+
+def reencode_raster(data: bytes, kind: str, *, field: str) -> tuple[bytes, str]:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ("PNG", "JPEG") or probe.width * probe.height > MAX_PIXELS:
+                raise RuleViolation(_l("The image is damaged or too large to use."), field=field)
+            probe.load()
+            image = probe.copy()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
+        raise RuleViolation(_l("The image is damaged or too large to use."), field=field) from error
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    if kind == "jpeg":
+        image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+        return out.getvalue(), "jpg"
+    if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue(), "png"
+
+
+def _local_name(name: str) -> str:
+    return name.rsplit("}", 1)[-1].lower()
+
+
+def sanitise_svg(data: bytes, *, field: str) -> bytes:
+    """The SVG rebuilt without anything that could run, or fetch from outside the file."""
+    lowered = data.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise RuleViolation(_l("This SVG file cannot be used (it declares a DTD or entities)."), field=field)
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        raise RuleViolation(_l("The SVG file is not well-formed."), field=field) from error
+    if _local_name(root.tag) != "svg":
+        raise RuleViolation(_l("Only PNG, JPEG or SVG images can be used."), field=field)
+    _clean_element(root)
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _clean_element(element: ET.Element) -> None:
+    for child in list(element):
+        if not isinstance(child.tag, str) or _local_name(child.tag) in FORBIDDEN_SVG_ELEMENTS:
+            element.remove(child)
+            continue
+        if (
+            _local_name(child.tag) == "style"
+            and child.text
+            and ("@import" in child.text.lower() or _EXTERNAL_URL.search(child.text))
+        ):
+            element.remove(child)
+            continue
+        _clean_element(child)
+    for name in list(element.attrib):
+        value = element.attrib[name].strip()
+        local = _local_name(name)
+        if local.startswith("on"):
+            del element.attrib[name]
+        elif local in ("href", "src") and not (
+            value.startswith("#") or value.startswith(("data:image/png", "data:image/jpeg"))
+        ):
+            del element.attrib[name]
+        elif _EXTERNAL_URL.search(value) or "javascript:" in value.lower():
+            del element.attrib[name]
+
+
+def store_image(data: bytes, *, upload_dir: str | Path, field: str, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
+    """Clean and store an uploaded image; returns its path relative to ``upload_dir``."""
+    cleaned, extension = clean_image(data, field=field, max_bytes=max_bytes)
+    name = f"{SUBFOLDER}/{hashlib.sha256(cleaned).hexdigest()[:24]}.{extension}"
+    target = Path(upload_dir) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        temporary = target.with_suffix(".tmp")
+        temporary.write_bytes(cleaned)
+        temporary.replace(target)
+    return name
