@@ -31,6 +31,8 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    #: an oversize body up to this size is read and dropped so the client sees the 413 page
+    "OVERSIZE_DRAIN_LIMIT": 64 * 1024 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
     "RATELIMIT_HEADERS_ENABLED": True,
     # Redis down must not take the site down: count in memory until it is back.
@@ -71,6 +73,8 @@ _INT_VARS = (
     "PROXY_FIX_X_PORT",
     "PROXY_FIX_X_PREFIX",
     "HSTS_MAX_AGE",
+    "MAX_CONTENT_LENGTH",
+    "OVERSIZE_DRAIN_LIMIT",
 )
 
 

@@ -79,9 +79,24 @@ def apply_proxy_fix(app: Flask) -> None:
 
 
 def refuse_oversize_body() -> None:
-    """413 for a declared body over MAX_CONTENT_LENGTH, before CSRF or a view reads it."""
+    """413 for a declared body over MAX_CONTENT_LENGTH, before CSRF or a view reads it.
+
+    A client (browser, curl, Python) sends its whole body before it reads the answer; if the
+    server answered and closed first, it would see a reset instead of the 413 page. So a body
+    up to OVERSIZE_DRAIN_LIMIT is read and thrown away first (what nginx's lingering close
+    does); anything bigger is cut off.
+    """
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and request.content_length is not None and request.content_length > limit:
+    length = request.content_length
+    if limit and length is not None and length > limit:
+        if length <= int(current_app.config.get("OVERSIZE_DRAIN_LIMIT") or 0):
+            stream = request.environ["wsgi.input"]
+            remaining = length
+            while remaining > 0:
+                chunk = stream.read(min(remaining, 1 << 16))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
         raise RequestEntityTooLarge()
 
 
