@@ -118,3 +118,13 @@ def test_oversize_api_body_gets_json_413(client):
     response = client.post("/api/v1/me", data=b"{" + b" " * 4096 + b"}", content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"] == "too_large"
+
+
+class TestOversizeNotDrained:
+    @pytest.fixture
+    def app_config(self):
+        return {"MAX_CONTENT_LENGTH": 1024, "OVERSIZE_DRAIN_LIMIT": 2048}
+
+    def test_a_huge_body_is_refused_without_being_read(self, client):
+        response = client.post("/login", data={"email": "x" * 5000, "password": "y"})
+        assert response.status_code == 413
