@@ -16,7 +16,7 @@ Scenarios:
 - ``redis_down``: a private ``redis-server`` holds jobs and rate limits; it is killed under
   traffic: pages, log-in and the API still answer; a job that cannot be queued runs
   in-process; when Redis is back, rate limits are counted there again.
-- ``soak``: steady mixed traffic (≤ 3 min, ``--quick`` 20 s); RSS of each gunicorn worker
+- ``soak``: steady mixed traffic (≤ 3 min, ``--quick`` 15 s); RSS of each gunicorn worker
   sampled: it must level off after warm-up.
 - ``oversize_upload``: a body over MAX_CONTENT_LENGTH gets 413, not a reset or a 500.
 
@@ -320,6 +320,7 @@ def pg_restart(args) -> dict:
     if args.db != "postgresql":
         return {"ok": True, "skipped": "needs --db postgresql"}
     down_for = 3 if args.quick else 10
+    settle = 2 if args.quick else 4  # seconds of traffic before the stop and after recovery
     cluster = PrivateCluster() if args.pg_target == "private" else SystemCluster()
     with (
         cluster,
@@ -345,14 +346,14 @@ def pg_restart(args) -> dict:
         writer = threading.Thread(target=write_probe, daemon=True)
         with Traffic(server.url, paths, threads=4) as traffic:
             writer.start()
-            time.sleep(4)
+            time.sleep(settle)
             stopped_at = time.monotonic()
             cluster.stop()
             time.sleep(down_for)
             cluster.start()
             started_at = time.monotonic()
             recovered = wait_until(lambda: fetch(server.url + "/healthz").status == 200, 60)
-            time.sleep(4)
+            time.sleep(settle)
             stop_writing.set()
             writer.join(timeout=30)
         during = traffic.between(stopped_at + 0.5, started_at)
@@ -542,7 +543,7 @@ def _rss_mb(pid: int) -> float | None:
 
 @scenario("soak")
 def soak(args) -> dict:
-    duration = 20 if args.quick else 170
+    duration = 15 if args.quick else 170
     with served_app(db=args.db, workers=2, env=BENCH_ENV) as server:
         server.flask("seed-demo", "--volunteers", "50", stdout=subprocess.DEVNULL)
         token = server.flask(
