@@ -107,7 +107,8 @@ def add_security_headers(response):
         max_age = int(current_app.config.get("HSTS_MAX_AGE") or 0)
         if max_age:
             response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
-    if "_user_id" in session:  # a logged-in page may show personal data: keep it out of caches
+    if request.endpoint != "static" and "_user_id" in session:
+        # a logged-in page may show personal data: keep it out of shared and browser caches
         response.headers["Cache-Control"] = "private, no-store"
     return response
 

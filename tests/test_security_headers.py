@@ -57,6 +57,9 @@ def test_logged_in_pages_are_not_cached(client, make_user, login):
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
     login(make_user("organizer"))
     assert client.get("/manage/").headers["Cache-Control"] == "private, no-store"
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
 
 
 def _proxied_app(tmp_path, monkeypatch, **config):
