@@ -1,6 +1,7 @@
 # eventsys — two commands on a fresh machine:
 #   make run    set up, upgrade the database, seed the demo if empty, serve http://127.0.0.1:5000
 #   make test   set up, then the whole test suite on SQLite and PostgreSQL
+# Production: make serve (gunicorn) and make worker (background jobs); see docs/deploy.md
 PYTHON_BASE ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test serve vendor translations system-deps lint clean i18n
+.PHONY: setup run test serve worker vendor translations system-deps lint clean i18n
 
 setup: system-deps $(VENV)/.installed static/vendor/.installed translations
 
@@ -41,6 +42,14 @@ run: setup
 	@echo "eventsys is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@$(FLASK) jobs worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+# Production (docs/deploy.md): migrations, then gunicorn with gunicorn.conf.py; jobs in `make worker`.
+serve: setup
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
+
+worker: setup
+	$(FLASK) jobs worker
 
 test: setup
 	CI=$${CI:-} $(VENV)/bin/pytest $(PYTEST_ARGS)

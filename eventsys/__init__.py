@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from eventsys import config as config_module
+from eventsys import security
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    security.init_app(app)  # headers, ProxyFix, upload and API limits (eventsys/security.py)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app create-user | create-token | seed-demo``."""
+"""Command-line tools: ``flask --app app create-user | create-token | seed-demo | backup``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask import Flask
 
 from eventsys.accounts.models import Role
+from eventsys.backup import backup_command
 from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError
 
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
 
 
 @click.command("create-user")

@@ -31,11 +31,27 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    #: an oversize body up to this size is read and dropped so the client sees the 413 page
+    "OVERSIZE_DRAIN_LIMIT": 64 * 1024 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
     "RATELIMIT_HEADERS_ENABLED": True,
     #: public registration and manage-link posts per client address (a venue's shared Wi-Fi
     #: is one address, so not too tight)
     "REGISTRATION_RATE_LIMIT": "60/minute",
+    # Redis down must not take the site down: count in memory until it is back.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    #: per client address (after ProxyFix); the account lock-out counts per account besides
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    #: per client address, for every /api/ route
+    "API_RATE_LIMIT": "300 per minute",
+    #: how many proxies in front of the app set each X-Forwarded-* header (0: do not trust it)
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
+    "PROXY_FIX_X_HOST": 0,
+    "PROXY_FIX_X_PORT": 0,
+    "PROXY_FIX_X_PREFIX": 0,
+    "HSTS_MAX_AGE": 365 * 24 * 3600,
 }
 
 #: Environment variables read verbatim (string values).
@@ -50,6 +66,19 @@ _STRING_VARS = (
     "REDIS_URL",
     "ID_ENCRYPTION_KEY",
     "REGISTRATION_RATE_LIMIT",
+    "LOGIN_RATE_LIMIT",
+    "API_RATE_LIMIT",
+)
+#: Environment variables read as whole numbers.
+_INT_VARS = (
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "PROXY_FIX_X_PORT",
+    "PROXY_FIX_X_PREFIX",
+    "HSTS_MAX_AGE",
+    "MAX_CONTENT_LENGTH",
+    "OVERSIZE_DRAIN_LIMIT",
 )
 
 
@@ -79,6 +108,9 @@ def from_environ(environ: dict[str, str], instance_path: str) -> dict[str, objec
             config[name] = environ[name]
     if environ.get("MAIL_PORT"):
         config["MAIL_PORT"] = int(environ["MAIL_PORT"])
+    for name in _INT_VARS:
+        if environ.get(name):
+            config[name] = int(environ[name])
     if environ.get("MAIL_USE_TLS"):
         config["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if environ.get("DEFAULT_LANGUAGE") in ("th", "en"):

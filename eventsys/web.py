@@ -201,6 +201,9 @@ def register_error_handlers(app: Flask) -> None:
             503: _("The service is temporarily unavailable. Please try again shortly."),
         }
         status = error.code or 500
+        message = messages.get(status, error.description or "")
+        if status == 429 and getattr(getattr(error, "limit", None), "error_message", None):
+            message = error.description  # the limit's own notice (e.g. log-in attempts)
         codes = {
             401: "unauthorized",
             403: "forbidden",
@@ -210,9 +213,7 @@ def register_error_handlers(app: Flask) -> None:
             429: "rate_limited",
             503: "unavailable",
         }
-        response = _error_response(
-            status, codes.get(status, "bad_request"), messages.get(status, error.description or "")
-        )
+        response = _error_response(status, codes.get(status, "bad_request"), message)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             body, code = response
             return body, code, {"Allow": ", ".join(sorted(error.valid_methods))}

@@ -12,6 +12,8 @@ from eventsys.accounts.models import User
 from eventsys.accounts.services import LoginFailed, authenticate
 from eventsys.db import begin_write, db
 from eventsys.errors import PermissionDenied
+from eventsys.extensions import limiter
+from eventsys.security import login_limited_message, login_rate_limit
 from eventsys.web import is_safe_redirect, log_in, public, role_required
 
 bp = Blueprint("accounts", __name__)
@@ -19,6 +21,7 @@ bp = Blueprint("accounts", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(login_rate_limit, methods=["POST"], error_message=login_limited_message)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("events.dashboard"))

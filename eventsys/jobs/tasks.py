@@ -10,15 +10,21 @@ so it never holds the database's write lock for long and the page sees progress:
         ...
         return {"created": 10}
 
-Start it after the request's commit with ``run_import.enqueue(job)``.
+Start it after the request's commit with ``run_import.enqueue(job)``. If the queue cannot be
+reached (Redis down), the job runs in the calling process on a thread instead: slower for
+that request's process, but nothing is lost.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections.abc import Callable
 
 from flask import current_app, has_app_context
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from eventsys.db import db
 from eventsys.jobs import services
@@ -27,6 +33,8 @@ from eventsys.jobs.queue import huey
 
 log = logging.getLogger(__name__)
 _worker_app = None
+#: what the queue's storage raises when it cannot take a task
+QUEUE_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, sqlite3.OperationalError)
 
 
 def _app():
@@ -42,10 +50,11 @@ def _app():
 
 
 class JobTask:
-    def __init__(self, kind: str, function: Callable, retries: int):
+    def __init__(self, kind: str, function: Callable, retries: int, queue=None):
         self.kind = kind
         self.function = function
-        self.task = huey.task(retries=retries, retry_delay=5, name=f"eventsys.{kind}")(self._run)
+        self.queue = queue or huey
+        self.task = self.queue.task(retries=retries, retry_delay=5, name=f"eventsys.{kind}")(self._run)
 
     def _run(self, job_id: int) -> None:
         app = _app()
@@ -78,9 +87,33 @@ class JobTask:
                 session.commit()
                 raise
 
-    def enqueue(self, job: Job) -> None:
-        """Queue the job (call after the commit that created it)."""
-        self.task(job.id)
+    def enqueue(self, job: Job) -> threading.Thread | None:
+        """Queue the job (call after the commit that created it).
+
+        If the queue is unreachable, run the job on a thread of this process instead and
+        return that thread (None when the job was queued).
+        """
+        try:
+            self.task(job.id)
+            return None
+        except QUEUE_UNREACHABLE as error:
+            if self.queue.immediate:
+                raise
+            log.warning(
+                "job queue unreachable (%s); running job %s (%s) in-process", error, job.id, self.kind
+            )
+        thread = threading.Thread(
+            target=self._run_detached, args=(_app(), job.id), name=f"job-{job.id}", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def _run_detached(self, app, job_id: int) -> None:
+        with app.app_context():
+            try:
+                self._run(job_id)
+            except Exception:  # noqa: BLE001 - already logged and recorded on the job by _run
+                pass
 
     def run_now(self, job: Job) -> None:
         """Run in this process and thread (CLI commands with a progress bar)."""
