@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 -p no:cacheprovider
 
 .PHONY: setup run test serve worker vendor translations system-deps lint clean i18n
 

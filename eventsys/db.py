@@ -112,5 +112,13 @@ def begin_write(session) -> None:
     if isinstance(session, scoped_session):
         session = session()
     if session.in_transaction():
-        return
+        if session.get_bind().dialect.name != "sqlite":
+            return
+        if session.connection().get_execution_options().get("sqlite_immediate"):
+            return  # already a write transaction
+        if session.new or session.dirty or session.deleted:
+            return  # unflushed work would be lost; the caller began writing already
+        # A transaction that began with a read (e.g. loading the logged-in user) cannot
+        # safely become a writer under load: end it, then start an immediate one.
+        session.commit()
     session.connection(execution_options={"sqlite_immediate": True})

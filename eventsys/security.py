@@ -35,7 +35,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "font-src 'self'",
         "worker-src 'self'",
         "manifest-src 'self'",
-        "frame-ancestors 'none'",
+        "frame-ancestors 'self'",  # the certificate preview is framed by its own page
         "base-uri 'self'",
         "form-action 'self'",
         "object-src 'none'",
@@ -46,7 +46,7 @@ STATIC_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
+    "X-Frame-Options": "SAMEORIGIN",
     "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
 }

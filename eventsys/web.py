@@ -17,7 +17,7 @@ from flask import session as http_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import Forbidden, HTTPException, MethodNotAllowed, Unauthorized
 from wtforms.validators import ValidationError
 
@@ -218,6 +218,12 @@ def register_error_handlers(app: Flask) -> None:
             body, code = response
             return body, code, {"Allow": ", ".join(sorted(error.valid_methods))}
         return response
+
+    @app.errorhandler(DataError)
+    def handle_out_of_range(error: DataError):
+        """An ID beyond the column's range (``/events/99999999999``) names nothing."""
+        db.session.rollback()
+        return _error_response(404, "not_found", _("The page you asked for does not exist."))
 
     @app.errorhandler(OperationalError)
     def handle_database_down(error: OperationalError):

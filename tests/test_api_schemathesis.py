@@ -6,6 +6,7 @@ bounded number of generated cases per operation.
 
 import pytest
 import schemathesis
+import schemathesis.checks
 from hypothesis import HealthCheck, settings
 
 from eventsys.accounts.services import create_token
@@ -33,4 +34,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case, api_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {api_token}"})
+    # Valid-by-schema bodies may still break a rule the schema cannot say (a Thai phone's
+    # digits, an ID's check digit): a 422 for those is right, so that one check is left out.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {api_token}"},
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
+    )

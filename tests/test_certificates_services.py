@@ -33,17 +33,17 @@ def design_rule(event, actor, now, **rule):
 
 
 def test_eligibility_checked_in_to_the_event_and_confirmed(
-    app, make_user, make_event, make_registration, make_check_in, now
+    app, make_user, make_event, make_cert_registration, make_check_in, now
 ):
     organizer = make_user()
     event = make_event(owner=organizer)
     design_rule(event, organizer, now)
-    present = make_registration(event, first_name="มาแล้ว")
+    present = make_cert_registration(event, first_name="มาแล้ว")
     make_check_in(present)
-    make_registration(event, first_name="ไม่มา")  # registered, never checked in
-    cancelled = make_registration(event, first_name="ยกเลิก", status="cancelled")
+    make_cert_registration(event, first_name="ไม่มา")  # registered, never checked in
+    cancelled = make_cert_registration(event, first_name="ยกเลิก", status="cancelled")
     make_check_in(cancelled)
-    pending = make_registration(event, first_name="รออนุมัติ", status="pending")
+    pending = make_cert_registration(event, first_name="รออนุมัติ", status="pending")
     make_check_in(pending)
     db.session.commit()
     eligible = services.eligible_registrations(db.session, event=event)
@@ -51,15 +51,15 @@ def test_eligibility_checked_in_to_the_event_and_confirmed(
 
 
 def test_eligibility_min_sessions_and_named_sessions(
-    app, make_user, make_event, make_registration, make_check_in, now
+    app, make_user, make_event, make_cert_registration, make_check_in, now
 ):
     organizer = make_user()
     event = make_event(owner=organizer, sessions=3)
     s1, s2, s3 = event.sessions
-    two = make_registration(event, first_name="สองช่วง")
+    two = make_cert_registration(event, first_name="สองช่วง")
     make_check_in(two, s1)
     make_check_in(two, s3)
-    one = make_registration(event, first_name="หนึ่งช่วง")
+    one = make_cert_registration(event, first_name="หนึ่งช่วง")
     make_check_in(one, s2)
     design_rule(event, organizer, now, kind="min_sessions", n=2)
     assert [r.id for r in services.eligible_registrations(db.session, event=event)] == [two.id]

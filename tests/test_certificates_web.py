@@ -273,12 +273,12 @@ def test_cli_generate_zip_and_pdf(runner, setup, tmp_path):
     assert bad.exit_code != 0
 
 
-def test_printed_documents(client, login, make_registration, setup):
+def test_printed_documents(client, login, make_cert_registration, setup):
     event = setup["event"]
     login(setup["organizer"])
     db.session.rollback()
     for i in range(40):  # enough for a second page of the sign-in sheet
-        make_registration(event, first_name=f"ผู้เข้าร่วม{i:02d}")
+        make_cert_registration(event, first_name=f"ผู้เข้าร่วม{i:02d}")
     signin = client.get(f"/manage/events/{event.id}/certificates/signin.pdf")
     pages = page_texts(signin.data)
     signin_text = "".join(pages)

@@ -29,9 +29,9 @@ def check_ins() -> int:
     return db.session.scalar(select(func.count()).select_from(CheckIn))
 
 
-def test_check_in_contract(client, door, make_registration, ticket_token, bearer):
+def test_check_in_contract(client, door, make_checkin_registration, ticket_token, bearer):
     event, _owner, staff = door
-    registration = make_registration(event)
+    registration = make_checkin_registration(event)
     headers = bearer(staff)
     body = {"event_id": event.id, "token": ticket_token(registration), "client_id": str(uuid.uuid4())}
     first = client.post(
@@ -61,9 +61,9 @@ def test_check_in_contract(client, door, make_registration, ticket_token, bearer
         ("pending", "not_confirmed", 409),
     ],
 )
-def test_refusals(client, door, make_registration, ticket_token, bearer, status, code, http):
+def test_refusals(client, door, make_checkin_registration, ticket_token, bearer, status, code, http):
     event, _owner, staff = door
-    registration = make_registration(event, status=status)
+    registration = make_checkin_registration(event, status=status)
     response = client.post(
         "/api/v1/checkins",
         json={"event_id": event.id, "token": ticket_token(registration)},
@@ -74,11 +74,11 @@ def test_refusals(client, door, make_registration, ticket_token, bearer, status,
 
 
 def test_invalid_and_wrong_event_and_forbidden(
-    client, door, make_event, make_user, make_registration, ticket_token, bearer
+    client, door, make_event, make_user, make_checkin_registration, ticket_token, bearer
 ):
     event, owner, staff = door
     headers = bearer(staff)
-    token = ticket_token(make_registration(event))
+    token = ticket_token(make_checkin_registration(event))
     tampered = client.post(
         "/api/v1/checkins",
         json={"event_id": event.id, "token": token[:-1] + ("B" if token.endswith("A") else "A")},
@@ -90,7 +90,7 @@ def test_invalid_and_wrong_event_and_forbidden(
     other = make_event(owner=owner)
     wrong = client.post(
         "/api/v1/checkins",
-        json={"event_id": event.id, "token": ticket_token(make_registration(other))},
+        json={"event_id": event.id, "token": ticket_token(make_checkin_registration(other))},
         headers=headers,
     )
     assert (wrong.status_code, wrong.json["error"]) == (409, "wrong_event")
@@ -126,10 +126,10 @@ def test_bad_input_is_422(client, door, bearer):
     )
 
 
-def test_batch_and_undo_and_attendance(client, door, make_registration, ticket_token, bearer):
+def test_batch_and_undo_and_attendance(client, door, make_checkin_registration, ticket_token, bearer):
     event, owner, staff = door
     headers, owner_headers = bearer(staff), bearer(owner)
-    alice, bob = make_registration(event), make_registration(event)
+    alice, bob = make_checkin_registration(event), make_checkin_registration(event)
     same = str(uuid.uuid4())
     items = [
         {"token": ticket_token(alice), "client_id": same, "scanned_at": "2015-11-01T02:10:00Z"},
@@ -171,7 +171,9 @@ def test_openapi_lists_the_contract(client):
     ]  # fmt: skip
 
 
-def test_pages_are_scoped_to_the_staff_events(client, door, make_event, make_user, make_registration, login):
+def test_pages_are_scoped_to_the_staff_events(
+    client, door, make_event, make_user, make_checkin_registration, login
+):
     event, owner, staff = door
     other = make_event(owner=make_user("organizer"), title="งานของคนอื่น")
     login(staff)
@@ -182,20 +184,20 @@ def test_pages_are_scoped_to_the_staff_events(client, door, make_event, make_use
     assert client.get(f"/checkin/{other.id}/tickets.json").status_code == 403
     assert client.get(f"/checkin/{other.id}/kiosk").status_code == 403
     assert client.get(f"/manage/events/{event.id}/attendance").status_code == 403  # organizers only
-    target = make_registration(event, first_name="มานี", national_id_tail="1234")
+    target = make_checkin_registration(event, first_name="มานี", national_id_tail="1234")
     found = client.get(f"/checkin/{event.id}/search?q=1234").json["results"]
     assert [p["registration_id"] for p in found] == [target.id]
     answer = client.post(f"/checkin/{event.id}/manual", json={"registration_id": target.id})
     assert answer.json["result"] == "checked_in"
-    other_person = make_registration(other)
+    other_person = make_checkin_registration(other)
     refused = client.post(f"/checkin/{event.id}/manual", json={"registration_id": other_person.id})
     assert refused.status_code == 404
     assert check_ins() == 1
 
 
-def test_kiosk_greets_by_name_only(client, door, make_registration, ticket_token, login):
+def test_kiosk_greets_by_name_only(client, door, make_checkin_registration, ticket_token, login):
     event, _owner, staff = door
-    registration = make_registration(event, first_name="มานะ")
+    registration = make_checkin_registration(event, first_name="มานะ")
     login(staff)
     page = client.get(f"/checkin/{event.id}/kiosk").get_data(as_text=True)
     assert "/checkin/" not in page.replace(f"/checkin/{event.id}/kiosk/scan", "")  # no staff links
@@ -206,10 +208,10 @@ def test_kiosk_greets_by_name_only(client, door, make_registration, ticket_token
     }
 
 
-def test_live_attendance_and_exports(client, door, make_registration, ticket_token, bearer, login):
+def test_live_attendance_and_exports(client, door, make_checkin_registration, ticket_token, bearer, login):
     event, owner, staff = door
-    here = make_registration(event, organization='=HYPERLINK("http://evil")')
-    absent = make_registration(event, first_name="ขาดไป")
+    here = make_checkin_registration(event, organization='=HYPERLINK("http://evil")')
+    absent = make_checkin_registration(event, first_name="ขาดไป")
     client.post(
         "/api/v1/checkins", json={"event_id": event.id, "token": ticket_token(here)}, headers=bearer(staff)
     )

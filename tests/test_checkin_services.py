@@ -38,9 +38,9 @@ def count_check_ins() -> int:
     return db.session.scalar(select(func.count()).select_from(CheckIn))
 
 
-def test_a_ticket_checks_in_once_per_list(door, make_registration, ticket_token, now):
+def test_a_ticket_checks_in_once_per_list(door, make_checkin_registration, ticket_token, now):
     event, _owner, staff = door
-    registration = make_registration(event)
+    registration = make_checkin_registration(event)
     first = scan(event, ticket_token(registration), staff, now)
     assert first.result == "checked_in"
     assert first.as_json()["attendee"]["name"] == registration.volunteer.full_name
@@ -71,18 +71,20 @@ def test_a_ticket_checks_in_once_per_list(door, make_registration, ticket_token,
         ("pending", "not_confirmed"),
     ],
 )
-def test_unconfirmed_tickets_are_refused(door, make_registration, ticket_token, now, status, code):
+def test_unconfirmed_tickets_are_refused(door, make_checkin_registration, ticket_token, now, status, code):
     event, _owner, staff = door
-    registration = make_registration(event, status=status)
+    registration = make_checkin_registration(event, status=status)
     with pytest.raises(services.CheckInRefused) as refused:
         scan(event, ticket_token(registration), staff, now)
     assert refused.value.code == code
     assert count_check_ins() == 0
 
 
-def test_tampered_foreign_and_other_event_tickets(door, make_registration, make_event, ticket_token, now):
+def test_tampered_foreign_and_other_event_tickets(
+    door, make_checkin_registration, make_event, ticket_token, now
+):
     event, owner, staff = door
-    registration = make_registration(event)
+    registration = make_checkin_registration(event)
     token = ticket_token(registration)
     for bad in [
         token[:-2] + ("yy" if token.endswith("xx") else "xx"),
@@ -94,7 +96,7 @@ def test_tampered_foreign_and_other_event_tickets(door, make_registration, make_
         with pytest.raises(services.InvalidTicket):
             scan(event, bad, staff, now)
     other_event = make_event(owner=owner)
-    other = make_registration(other_event)
+    other = make_checkin_registration(other_event)
     with pytest.raises(services.CheckInRefused) as refused:
         scan(event, ticket_token(other), staff, now)
     assert refused.value.code == "wrong_event"
@@ -102,11 +104,11 @@ def test_tampered_foreign_and_other_event_tickets(door, make_registration, make_
 
 
 def test_staff_only_check_in_at_their_events(
-    door, make_registration, make_event, make_user, ticket_token, now
+    door, make_checkin_registration, make_event, make_user, ticket_token, now
 ):
     event, owner, staff = door
     other_event = make_event(owner=make_user("organizer"))
-    registration = make_registration(other_event)
+    registration = make_checkin_registration(other_event)
     with pytest.raises(PermissionDenied):
         scan(other_event, ticket_token(registration), staff, now)
     with pytest.raises(PermissionDenied):
@@ -122,18 +124,18 @@ def test_staff_only_check_in_at_their_events(
     assert services.staff_event(db.session, event_id=event.id, actor=staff) is event
 
 
-def test_session_must_belong_to_the_event(door, make_event, make_registration, ticket_token, now):
+def test_session_must_belong_to_the_event(door, make_event, make_checkin_registration, ticket_token, now):
     event, owner, staff = door
     foreign_session = make_event(owner=owner, sessions=1).sessions[0]
-    registration = make_registration(event)
+    registration = make_checkin_registration(event)
     with pytest.raises(RuleViolation) as refused:
         scan(event, ticket_token(registration), staff, now, session_id=foreign_session.id)
     assert "session_id" in refused.value.fields
 
 
-def test_scan_time_is_kept_but_not_from_the_future(door, make_registration, ticket_token, now):
+def test_scan_time_is_kept_but_not_from_the_future(door, make_checkin_registration, ticket_token, now):
     event, _owner, staff = door
-    early, future = make_registration(event), make_registration(event)
+    early, future = make_checkin_registration(event), make_checkin_registration(event)
     assert scan(
         event, ticket_token(early), staff, now, scanned_at=now - timedelta(hours=1)
     ).check_in.checked_in_at == now - timedelta(hours=1)
@@ -142,9 +144,9 @@ def test_scan_time_is_kept_but_not_from_the_future(door, make_registration, tick
     assert result.check_in.recorded_at == now
 
 
-def test_undo_deletes_and_logs(door, make_registration, ticket_token, make_user, now):
+def test_undo_deletes_and_logs(door, make_checkin_registration, ticket_token, make_user, now):
     event, _owner, staff = door
-    registration = make_registration(event)
+    registration = make_checkin_registration(event)
     record_id = scan(event, ticket_token(registration), staff, now).check_in.id
     with pytest.raises(PermissionDenied):
         services.undo_check_in(
@@ -161,13 +163,13 @@ def test_undo_deletes_and_logs(door, make_registration, ticket_token, make_user,
 
 
 def test_batch_is_idempotent_with_duplicates_and_out_of_order_times(
-    door, make_registration, ticket_token, now
+    door, make_checkin_registration, ticket_token, now
 ):
     event, _owner, staff = door
     alice, bob, cancelled = (
-        make_registration(event),
-        make_registration(event),
-        make_registration(event, status="cancelled"),
+        make_checkin_registration(event),
+        make_checkin_registration(event),
+        make_checkin_registration(event, status="cancelled"),
     )
     ids = [str(uuid.uuid4()) for _ in range(4)]
     items = [
@@ -210,10 +212,10 @@ def test_batch_is_idempotent_with_duplicates_and_out_of_order_times(
     assert count_check_ins() == 2
 
 
-def test_attendance_counts_arrivals_and_missing(door, make_registration, ticket_token, now):
+def test_attendance_counts_arrivals_and_missing(door, make_checkin_registration, ticket_token, now):
     event, owner, staff = door
-    people = [make_registration(event) for _ in range(3)]
-    make_registration(event, status="waitlisted")
+    people = [make_checkin_registration(event) for _ in range(3)]
+    make_checkin_registration(event, status="waitlisted")
     scan(event, ticket_token(people[0]), staff, now, scanned_at=now - timedelta(minutes=12))
     scan(event, ticket_token(people[1]), staff, now, scanned_at=now - timedelta(minutes=1))
     scan(event, ticket_token(people[1]), staff, now, session_id=event.sessions[1].id)
@@ -227,11 +229,13 @@ def test_attendance_counts_arrivals_and_missing(door, make_registration, ticket_
     assert [r["registration_id"] for r in rows if r["checked_in_at"] is None] == [people[2].id]
 
 
-def test_search_by_name_phone_and_id_digits(door, make_registration, make_event, now):
+def test_search_by_name_phone_and_id_digits(door, make_checkin_registration, make_event, now):
     event, owner, _staff = door
-    target = make_registration(event, first_name="วิไลวรรณ", phone="0891234567", national_id_tail="4321")
-    make_registration(event, first_name="สมศรี")
-    make_registration(make_event(owner=owner), first_name="วิไลวรรณ")  # another event
+    target = make_checkin_registration(
+        event, first_name="วิไลวรรณ", phone="0891234567", national_id_tail="4321"
+    )
+    make_checkin_registration(event, first_name="สมศรี")
+    make_checkin_registration(make_event(owner=owner), first_name="วิไลวรรณ")  # another event
     for query in ["วิไล", "4567", "089-123-4567", "4321"]:
         assert [r.id for r in services.search_attendees(db.session, event=event, query=query)] == [
             target.id
@@ -239,11 +243,11 @@ def test_search_by_name_phone_and_id_digits(door, make_registration, make_event,
     assert services.search_attendees(db.session, event=event, query="ว") == []
 
 
-def test_offline_ticket_list_has_fingerprints_not_tokens(door, make_registration, ticket_token):
+def test_offline_ticket_list_has_fingerprints_not_tokens(door, make_checkin_registration, ticket_token):
     from eventsys.registration.tickets import fingerprint
 
     event, _owner, _staff = door
-    registration = make_registration(event, national_id_tail="9999")
+    registration = make_checkin_registration(event, national_id_tail="9999")
     listing = services.ticket_list(db.session, event=event, signer=signer())
     assert listing == [
         {
@@ -256,14 +260,16 @@ def test_offline_ticket_list_has_fingerprints_not_tokens(door, make_registration
     assert registration.ticket_secret not in str(listing) and "9999" not in str(listing)
 
 
-def test_simultaneous_scans_of_one_ticket_give_one_check_in(app, door, make_registration, ticket_token, now):
+def test_simultaneous_scans_of_one_ticket_give_one_check_in(
+    app, door, make_checkin_registration, ticket_token, now
+):
     """64 real threads, each with its own session and transaction, scan the same ticket."""
     from eventsys.accounts.models import User
     from eventsys.db import begin_write
     from eventsys.events.models import Event
 
     event, _owner, staff = door
-    registration = make_registration(event)
+    registration = make_checkin_registration(event)
     token = ticket_token(registration)
     event_id, staff_id = event.id, staff.id
     results: list[str] = []

@@ -37,7 +37,13 @@ def _links(page, base):
     for href in hrefs:
         href = urldefrag(href).url
         parts = urlsplit(href)
-        if href.startswith(base) and not parts.path.startswith(("/static/", "/lang/")):
+        downloads = (".ics", ".pdf", ".csv", ".xlsx", ".zip", ".png", ".svg", ".json", ".eml")
+        if (
+            href.startswith(base)
+            and not parts.path.startswith(("/static/", "/lang/"))
+            and not parts.path.endswith(downloads)
+            and "/export" not in parts.path
+        ):
             yield href
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy.orm import scoped_session
 
 from eventsys.accounts.models import Role
 from eventsys.api import bp
@@ -25,18 +24,7 @@ BATCH_LIMIT = 1000
 
 
 def start_write(session) -> None:
-    """Open a write transaction for a scan, even after the request already read (the log-in).
-
-    On SQLite a transaction that began with a read (loading the logged-in user) cannot
-    safely become a writer under load ("database is locked"): end it, then ``BEGIN
-    IMMEDIATE``. On PostgreSQL nothing is needed.
-    """
-    if isinstance(session, scoped_session):
-        session = session()
-    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
-        if session.connection().get_execution_options().get("sqlite_immediate"):
-            return  # already a write transaction (a bearer-token API write)
-        session.commit()
+    """Open a write transaction for a scan (see ``eventsys.db.begin_write``)."""
     begin_write(session)
 
 

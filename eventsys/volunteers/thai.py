@@ -34,7 +34,7 @@ def normalise_national_id(text: str) -> str:
     registration status) are accepted; those starting with 9 are not issued.
     """
     digits = digits_only(text)
-    if not digits.isdigit() or len(digits) != 13:
+    if not re.fullmatch(r"[0-9]{13}", digits):
         raise ValueError("length")
     if digits[0] == "9":
         raise ValueError("prefix")
@@ -98,7 +98,7 @@ def normalise_passport(text: str) -> str:
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
 _ABOVE_BELOW_VOWELS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47"  # ั ิ ี ึ ื ุ ู ็
-_TONE_BEFORE_VOWEL = re.compile(f"([{_TONES}])([{_ABOVE_BELOW_VOWELS}])")
+_TONE_BEFORE_VOWEL = re.compile(f"([{_TONES}])([{_ABOVE_BELOW_VOWELS}]+)")
 _SPACES = re.compile(r"\s+")
 
 

@@ -1,7 +1,7 @@
 """certificate counters, design hours
 
 Revision ID: i6_certificates
-Revises: 2c852650e5df
+Revises: i3_volunteers
 Create Date: 2026-11-27 05:19:39.747275
 
 """
@@ -13,7 +13,7 @@ import eventsys.db
 
 # revision identifiers, used by Alembic.
 revision = 'i6_certificates'
-down_revision = '2c852650e5df'
+down_revision = 'i3_volunteers'
 branch_labels = None
 depends_on = None
 

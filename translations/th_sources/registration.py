@@ -48,7 +48,7 @@ TH = {
     "Capacity (seats)": "จำนวนที่นั่ง",
     "Capacity: must be zero or more (leave empty for no limit).": "จำนวนที่นั่ง: ต้องเป็นศูนย์ขึ้นไป (เว้นว่างหากไม่จำกัด)",
     "Certificates": "เกียรติบัตร",
-    "Checked in": "ลงชื่อเข้างานแล้ว",
+    "Checked in": "เช็กอินแล้ว",
     "Checked in by session": "ลงชื่อเข้างานแยกตามช่วง",
     "Choose a province": "เลือกจังหวัด",
     "Close registration": "ปิดรับลงทะเบียน",
