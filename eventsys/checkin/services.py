@@ -474,3 +474,51 @@ def attendance_rows(session, *, event: Event, session_id: int | None = None) -> 
         }
         for registration, volunteer, record in rows
     ]
+
+
+def walk_in(
+    session,
+    *,
+    event: Event,
+    data,
+    actor: User,
+    now: datetime,
+    cipher,
+    session_id: int | None = None,
+    device: str = "",
+) -> ScanResult:
+    """Register a person at the door and check them in, in one step.
+
+    The person goes through the same registry dedupe and capacity rules as any
+    registration (``registration.services.register`` with source walk-in); a walk-in who
+    lands on the waitlist or needs approval is refused check-in (``not_confirmed``) and
+    keeps their place.
+    """
+    from eventsys.registration.models import RegistrationSource
+    from eventsys.registration.services import register
+
+    if not is_event_staff(session, actor, event):
+        raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
+    registration, _created = register(
+        session,
+        event=event,
+        data=data,
+        answers={},
+        source=RegistrationSource.WALK_IN,
+        actor=actor,
+        now=now,
+        cipher=cipher,
+        check_window=False,
+    )
+    session.flush()
+    return check_in(
+        session,
+        registration=registration,
+        session_id=session_id,
+        actor=actor,
+        method=CheckInMethod.WALK_IN,
+        device=device,
+        client_id=None,
+        scanned_at=None,
+        now=now,
+    )

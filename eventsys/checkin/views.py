@@ -7,7 +7,18 @@ import io
 import os
 from datetime import datetime
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -17,7 +28,7 @@ from eventsys.checkin import services
 from eventsys.checkin.api import start_write
 from eventsys.checkin.models import CheckInMethod
 from eventsys.db import db, utcnow
-from eventsys.errors import DomainError, NotFound
+from eventsys.errors import DomainError, NotFound, RuleViolation
 from eventsys.events.services import get_managed_event, visible_events
 from eventsys.registration.models import Registration
 from eventsys.registration.tickets import signer
@@ -62,6 +73,56 @@ def scanner(event_id: int):
     return render_template(
         "checkin/scanner.html", event=event, agenda_session=_list_session(event, request.args.get("session"))
     )
+
+
+@bp.route("/checkin/<int:event_id>/walk-in", methods=["GET", "POST"])
+@role_required(*DOOR_ROLES)
+def walk_in(event_id: int):
+    """A person without a registration arrives: register and check in, in one step."""
+    from eventsys.checkin.forms import WalkInForm
+    from eventsys.volunteers.crypto import cipher
+    from eventsys.volunteers.services import VolunteerData
+
+    event = _door_event(event_id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        start_write(db.session)
+        event = _door_event(event_id)
+        data = VolunteerData(
+            prefix=form.prefix.data or "",
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            national_id=form.national_id.data or "",
+            phone=form.phone.data,
+            province=form.province.data or "",
+            organization=form.organization.data or "",
+            consent=False,
+        )
+        try:
+            outcome = services.walk_in(
+                db.session,
+                event=event,
+                data=data,
+                actor=current_user,
+                now=utcnow(),
+                cipher=cipher(),
+                device=request.headers.get("User-Agent", "")[:100],
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                if name in form:
+                    form[name].errors.append(str(message))
+            flash(str(error.message), "error")
+        except DomainError as error:
+            db.session.commit()  # a walk-in put on the waitlist keeps their place
+            flash(str(error.message), "error")
+        else:
+            name = outcome.registration.volunteer.full_name
+            db.session.commit()
+            flash(_("Registered and checked in: %(name)s", name=name), "success")
+            return redirect(url_for("checkin.scanner", event_id=event_id))
+    return render_template("checkin/walk_in.html", event=event, form=form)
 
 
 @bp.get("/checkin/<int:event_id>/tickets.json")

@@ -1,0 +1,108 @@
+"""Walk-ins: register a person at the door and check them in, in one step (both databases)."""
+
+from sqlalchemy import func, select
+
+from eventsys.checkin import services
+from eventsys.checkin.models import CheckIn, CheckInMethod
+from eventsys.db import db
+from eventsys.errors import DomainError
+from eventsys.events.models import EventStaff
+from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
+from eventsys.volunteers.crypto import cipher
+from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.services import VolunteerData
+
+NATIONAL_ID = "1101700230708"
+
+
+def _door(make_user, make_event, **event_kw):
+    organizer, staff = make_user("organizer"), make_user("staff")
+    event = make_event(owner=organizer, **event_kw)
+    db.session.add(EventStaff(event_id=event.id, user_id=staff.id))
+    db.session.commit()
+    return event, staff
+
+
+def _person(**kw):
+    values = {"prefix": "นาง", "first_name": "สมศรี", "last_name": "ใจดี", "phone": "081-234-5678", **kw}
+    return VolunteerData(**values)
+
+
+def test_walk_in_registers_and_checks_in_once_with_dedupe(app, make_user, make_event, now):
+    event, staff = _door(make_user, make_event, capacity=10)
+    outcome = services.walk_in(
+        db.session, event=event, data=_person(national_id=NATIONAL_ID), actor=staff, now=now, cipher=cipher()
+    )
+    db.session.commit()
+    assert outcome.result == "checked_in" and outcome.check_in.method == CheckInMethod.WALK_IN
+    assert outcome.registration.source == RegistrationSource.WALK_IN
+    assert outcome.registration.status == RegistrationStatus.CONFIRMED
+    # The same person again, ID typed differently: same record, same registration, "already".
+    again = services.walk_in(
+        db.session,
+        event=event,
+        data=_person(national_id="1-1017-00230-70-8"),
+        actor=staff,
+        now=now,
+        cipher=cipher(),
+    )
+    db.session.commit()
+    assert again.result == "already_checked_in"
+    assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
+
+
+def test_walk_in_on_a_full_event_is_waitlisted_not_checked_in(app, make_user, make_event, now):
+    event, staff = _door(make_user, make_event, capacity=0, waitlist_enabled=True)
+    try:
+        services.walk_in(db.session, event=event, data=_person(), actor=staff, now=now, cipher=cipher())
+    except DomainError as error:
+        assert error.code == "not_confirmed"
+    else:
+        raise AssertionError("a waitlisted walk-in must not be checked in")
+    db.session.commit()
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.status == RegistrationStatus.WAITLISTED
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_walk_in_is_refused_to_staff_of_another_event(app, make_user, make_event, now):
+    event, _staff = _door(make_user, make_event)
+    stranger = make_user("staff")
+    try:
+        services.walk_in(db.session, event=event, data=_person(), actor=stranger, now=now, cipher=cipher())
+    except DomainError as error:
+        assert error.status == 403
+    else:
+        raise AssertionError("staff of another event must be refused")
+
+
+def test_walk_in_page(client, app, make_user, make_event, login):
+    event, staff = _door(make_user, make_event, capacity=10)
+    login(staff)
+    page = client.get(f"/checkin/{event.id}/walk-in").get_data(as_text=True)
+    assert "ลงทะเบียนและเช็กอิน" in page
+    bad = client.post(
+        f"/checkin/{event.id}/walk-in", data={"first_name": "ก", "last_name": "ข", "phone": "12"}
+    )
+    assert bad.status_code == 200 and "เบอร์โทรศัพท์" in bad.get_data(as_text=True)
+    response = client.post(
+        f"/checkin/{event.id}/walk-in",
+        data={
+            "prefix": "นาย",
+            "first_name": "สมชาย",
+            "last_name": "มีสุข",
+            "phone": "0812345678",
+            "province": "ขอนแก่น",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/checkin/{event.id}/")
+    db.session.rollback()
+    check_in = db.session.scalars(select(CheckIn)).one()
+    assert check_in.method == CheckInMethod.WALK_IN and check_in.staff_user_id == staff.id
+    assert check_in.registration.volunteer.province_code == "40"
+    other_staff = make_user("staff")
+    client.post("/logout")
+    login(other_staff)
+    assert client.get(f"/checkin/{event.id}/walk-in").status_code in (403, 404)
