@@ -44,7 +44,7 @@ DEFAULTS: dict[str, object] = {
     #: per client address (after ProxyFix); the account lock-out counts per account besides
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     #: per client address, for every /api/ route
-    "API_RATE_LIMIT": "300 per minute",
+    "API_RATE_LIMIT": "3000 per minute",  # a venue's scanners share one address
     #: how many proxies in front of the app set each X-Forwarded-* header (0: do not trust it)
     "PROXY_FIX_X_FOR": 0,
     "PROXY_FIX_X_PROTO": 0,
