@@ -30,6 +30,7 @@ from eventsys.checkin.models import CheckInMethod
 from eventsys.db import db, utcnow
 from eventsys.errors import DomainError, NotFound, RuleViolation
 from eventsys.events.services import get_managed_event, visible_events
+from eventsys.registration.export import safe_cell
 from eventsys.registration.models import Registration
 from eventsys.registration.tickets import signer
 from eventsys.web import public, role_required
@@ -296,13 +297,6 @@ def _export_rows(event) -> tuple[list[str], list[list]]:
     return header, body
 
 
-def _formula_safe(value):
-    """Spreadsheet programs run a cell starting with = + - @ as a formula: quote it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @bp.get("/manage/events/<int:event_id>/attendance.csv")
 @role_required(Role.ORGANIZER)
 def export_csv(event_id: int):
@@ -312,7 +306,7 @@ def export_csv(event_id: int):
     writer = csv.writer(out)
     writer.writerow(header)
     for row in body:
-        writer.writerow([_formula_safe(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return Response(
         "\ufeff" + out.getvalue(),  # the BOM makes Excel read Thai as UTF-8
         mimetype="text/csv",
@@ -332,7 +326,7 @@ def export_xlsx(event_id: int):
     sheet.title = _("Attendance")[:31]
     sheet.append(header)
     for row in body:
-        sheet.append([_formula_safe(value) for value in row])
+        sheet.append([safe_cell(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)

@@ -271,12 +271,12 @@ def import_rows_of(sheet: Sheet) -> Iterator[ImportRow]:
 
 # --- writing ------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralise(text: str) -> str:
     """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    from eventsys.registration.export import safe_cell
+
+    return safe_cell(text)
 
 
 def headers_for(language: str, fields: Iterable[str] | None = None) -> list[str]:
