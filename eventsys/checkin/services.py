@@ -511,7 +511,7 @@ def walk_in(
         check_window=False,
     )
     session.flush()
-    return check_in(
+    return _record(  # the staff check above already holds
         session,
         registration=registration,
         session_id=session_id,
