@@ -1,6 +1,6 @@
 """The audit log: who did what to which record, and when (PDPA asks for it).
 
-``record`` adds a row to the current unit of work; it commits with the change it
+``record`` inserts a row in the current transaction; it commits with the change it
 describes, so a rolled-back change leaves no log line and a logged change is never lost.
 """
 
@@ -39,15 +39,24 @@ def record(
     target: Any = None,
     details: dict[str, Any] | None = None,
     now: datetime | None = None,
-) -> AuditLog:
-    """Add an audit line for ``action`` by ``actor`` (a User or None) on ``target``."""
-    entry = AuditLog(
-        actor_id=getattr(actor, "id", None),
-        action=action,
-        target_type=type(target).__tablename__ if hasattr(target, "__tablename__") else "",
-        target_id=str(getattr(target, "id", "") or ""),
-        details=details or {},
-        created_at=now or utcnow(),
+) -> None:
+    """Log ``action`` by ``actor`` (a User or None) on ``target`` in the current transaction.
+
+    ``target`` is a model object or a ``(table name, id)`` pair. One INSERT, no unit of
+    work: the door's check-ins log every scan.
+    """
+    if isinstance(target, tuple):
+        target_type, target_id = target
+    else:
+        target_type = type(target).__tablename__ if hasattr(target, "__tablename__") else ""
+        target_id = getattr(target, "id", "")
+    session.execute(
+        AuditLog.__table__.insert().values(
+            actor_id=getattr(actor, "id", None),
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id or ""),
+            details=details or {},
+            created_at=now or utcnow(),
+        )
     )
-    session.add(entry)
-    return entry

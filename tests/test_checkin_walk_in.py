@@ -34,9 +34,10 @@ def test_walk_in_registers_and_checks_in_once_with_dedupe(app, make_user, make_e
         db.session, event=event, data=_person(national_id=NATIONAL_ID), actor=staff, now=now, cipher=cipher()
     )
     db.session.commit()
-    assert outcome.result == "checked_in" and outcome.check_in.method == CheckInMethod.WALK_IN
-    assert outcome.registration.source == RegistrationSource.WALK_IN
-    assert outcome.registration.status == RegistrationStatus.CONFIRMED
+    record = db.session.get(CheckIn, outcome.check_in_id)
+    assert outcome.result == "checked_in" and record.method == CheckInMethod.WALK_IN
+    assert record.registration.source == RegistrationSource.WALK_IN
+    assert record.registration.status == RegistrationStatus.CONFIRMED
     # The same person again, ID typed differently: same record, same registration, "already".
     again = services.walk_in(
         db.session,

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from eventsys import audit
 from eventsys.accounts.models import ApiToken, Role, User
@@ -130,7 +131,9 @@ def user_for_token(session, token: str, *, now: datetime | None = None) -> User 
     """The active user owning an unrevoked token, or None."""
     if not token or len(token) > 200:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    row = session.scalar(  # one round trip: every API call starts here
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _token_hash(token))
+    )
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
     now = now or utcnow()

@@ -14,7 +14,6 @@ from eventsys.api import bp
 from eventsys.checkin import services
 from eventsys.checkin.models import CheckInMethod
 from eventsys.db import begin_write, db, utcnow
-from eventsys.events.models import Event
 from eventsys.openapi import error_responses
 from eventsys.registration.tickets import signer
 from eventsys.web import ApiError, api_auth, api_user
@@ -104,12 +103,9 @@ def create_checkin():
     event_id = _int_field(body.get("event_id"), "event_id", required=True)
     item = _item(body)
     start_write(db.session)
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise ApiError(404, "not_found", _("No such event."))
     outcome = services.check_in_token(
         db.session,
-        event=event,
+        event_id=event_id,
         token=item.token,
         session_id=item.session_id,
         actor=api_user(),
@@ -140,10 +136,9 @@ def create_checkin_batch():
         )
     items = [_item(raw if isinstance(raw, dict) else {}) for raw in raw_items]
     start_write(db.session)
-    event = services.staff_event(db.session, event_id=event_id, actor=api_user())
     results = services.check_in_batch(
         db.session,
-        event=event,
+        event_id=event_id,
         items=items,
         actor=api_user(),
         device=_device(),

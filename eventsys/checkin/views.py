@@ -119,7 +119,7 @@ def walk_in(event_id: int):
             db.session.commit()  # a walk-in put on the waitlist keeps their place
             flash(str(error.message), "error")
         else:
-            name = outcome.registration.volunteer.full_name
+            name = outcome.attendee.name
             db.session.commit()
             flash(_("Registered and checked in: %(name)s", name=name), "success")
             return redirect(url_for("checkin.scanner", event_id=event_id))
@@ -226,7 +226,7 @@ def kiosk_scan(event_id: int):
         event = _door_event(event_id)
         outcome = services.check_in_token(
             db.session,
-            event=event,
+            event_id=event.id,
             token=str(body.get("token") or ""),
             session_id=None,
             actor=current_user,
@@ -240,10 +240,8 @@ def kiosk_scan(event_id: int):
     except DomainError as error:
         db.session.rollback()
         return jsonify(error=error.code), error.status
-    volunteer = outcome.registration.volunteer
-    greeting = f"{volunteer.prefix}{volunteer.first_name}".strip()
     db.session.commit()
-    return jsonify(result=outcome.result, name=greeting)
+    return jsonify(result=outcome.result, name=outcome.attendee.greeting)
 
 
 # --- live attendance -------------------------------------------------------------------------
