@@ -225,10 +225,12 @@ def _record(
         return ScanResult("checked_in", record, registration)
 
     # A unique index said no: a re-send of this very scan, or someone else was first.
+    # A re-send names the same ticket: a client id already used for another ticket (maybe
+    # at another event) is never answered with that ticket's check-in.
     if client_id is not None:
         earlier = session.scalar(select(CheckIn).where(CheckIn.client_id == client_id))
-        if earlier is not None:
-            return ScanResult("checked_in", earlier, earlier.registration)
+        if earlier is not None and earlier.registration_id == registration.id:
+            return ScanResult("checked_in", earlier, registration)
     existing = session.scalar(
         select(CheckIn).where(
             CheckIn.registration_id == registration.id,
