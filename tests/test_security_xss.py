@@ -12,6 +12,8 @@ certificates print it as text and fetch nothing, and real Chromium runs no scrip
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import re
 import socket
@@ -399,6 +401,27 @@ def test_map_link_must_be_a_web_address(app, client, make_user, login, map_url):
 
     db.session.rollback()
     assert db.session.scalars(select(Event)).all() == []
+
+
+def test_import_preview_and_report_show_the_file_as_text(client, make_user, login):
+    """A spreadsheet is typed text too: its cells, an unknown header and its file name."""
+    login(make_user("organizer"))
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["ชื่อ", "นามสกุล", "เบอร์โทรศัพท์", "หน่วยงาน", payload("i-header")])
+    writer.writerow([payload("i-first"), payload("i-last"), "0851234567", payload("i-org"), "x"])
+    writer.writerow([payload("i-bad"), payload("i-last"), BREAK, "", ""])  # skipped: not a phone
+    filename = "<img src=x onerror=alert(1)>.csv"  # (a " would not survive the multipart header)
+    upload = {"file": (io.BytesIO(sheet.getvalue().encode()), filename)}
+    preview = client.post("/volunteers/import", data=upload, content_type="multipart/form-data")
+    page = preview.get_data(as_text=True)
+    assert problems(page, ("i-first", "i-last", "i-org", "i-header", "i-bad")) == []
+    assert str(escape(BREAK)) in page and str(escape(filename)) in page
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    job = moved(client.post("/volunteers/import/start", data={"token": token, "filename": filename}))
+    page = client.get(job).get_data(as_text=True)
+    assert problems(page, ("i-first", "i-last", "i-bad")) == []
+    assert str(escape(filename)) in page
 
 
 # --- certificate texts: placeholders only, never Python's format machinery -------------------------
