@@ -37,7 +37,9 @@ def build_message(mail: OutgoingMail, *, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to
-    message["Subject"] = mail.subject
+    # one line, whatever the text it was made from holds (an event title with a line break
+    # would make the header refuse it, and the mail would never go out)
+    message["Subject"] = " ".join(mail.subject.split())
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "eventsys.local")
     message.set_content(mail.text)

@@ -11,6 +11,7 @@ number; a rolled-back issue gives its numbers back with the counter.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import string
 import zipfile
@@ -78,15 +79,26 @@ def get_design(session, *, event: Event) -> CertificateDesign:
     return design
 
 
+#: a placeholder's format spec: at most a fill and alignment, a zero, a two-digit width and "d"
+_PLAIN_SPEC = re.compile(r"(.?[<>^=])?0?[0-9]{0,2}d?")
+
+
 def _format_fields(pattern: str) -> set[str]:
+    """The placeholder names of ``pattern``; ValueError for anything but ``{name}`` or
+    ``{n:04d}``: no attribute or index (``{name.__class__}`` would print Python internals),
+    no conversion, no width over 99 (``{name:>999999999}`` builds a gigabyte string)."""
     try:
-        return {
-            name.split(".")[0].split("[")[0]
-            for _t, name, _s, _c in string.Formatter().parse(pattern)
-            if name is not None
-        }
+        parsed = list(string.Formatter().parse(pattern))
     except ValueError as error:
         raise ValueError("syntax") from error
+    names = set()
+    for _text, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or conversion or not _PLAIN_SPEC.fullmatch(spec or ""):
+            raise ValueError("placeholder")
+        names.add(name)
+    return names
 
 
 def validate_serial_pattern(pattern: str) -> None:

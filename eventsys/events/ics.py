@@ -15,6 +15,7 @@ def _escape(text: str) -> str:
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
         .replace("\n", "\\n")
+        .replace("\r", "\\n")  # a lone CR ends a line for some readers, too
     )
 
 
