@@ -50,13 +50,17 @@ def record(
     else:
         target_type = type(target).__tablename__ if hasattr(target, "__tablename__") else ""
         target_id = getattr(target, "id", "")
-    session.execute(
-        AuditLog.__table__.insert().values(
-            actor_id=getattr(actor, "id", None),
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id or ""),
-            details=details or {},
-            created_at=now or utcnow(),
-        )
+    session.connection().execute(
+        _INSERT,
+        {
+            "actor_id": getattr(actor, "id", None),
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id or ""),
+            "details": details or {},
+            "created_at": now or utcnow(),
+        },
     )
+
+
+_INSERT = AuditLog.__table__.insert()

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, update
 
 from eventsys import audit
 from eventsys.accounts.models import ApiToken, Role, User
@@ -127,21 +126,32 @@ def create_token(session, *, user: User, name: str = "") -> str:
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
+#: every API call starts here: one prepared round trip for the token and its owner
+_TOKEN_OWNER = (
+    select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        User.is_active.is_(True),
+    )
+)
+
+
 def user_for_token(session, token: str, *, now: datetime | None = None) -> User | None:
     """The active user owning an unrevoked token, or None."""
     if not token or len(token) > 200:
         return None
-    row = session.scalar(  # one round trip: every API call starts here
-        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _token_hash(token))
-    )
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    row = session.execute(_TOKEN_OWNER, {"token_hash": _token_hash(token)}).first()
+    if row is None:
         return None
+    user, token_id, last_used_at = row
     now = now or utcnow()
     # Touch at most once a minute: a write on every call would serialise all API writers
     # on this one row (PostgreSQL row lock, SQLite write lock).
-    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
-        row.last_used_at = now
-    return row.user
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return user
 
 
 def revoke_token(session, *, token: str, now: datetime | None = None) -> bool:
