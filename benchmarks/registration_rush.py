@@ -93,7 +93,7 @@ def main() -> None:
                 "national_id": _national_id(n), "phone": f"08{n:08d}", "province": "เชียงใหม่", "consent": True,
             }  # fmt: skip
             started = time.perf_counter()
-            code, answer = _post(url, body)
+            code, answer = post(body)
             return (
                 code,
                 time.perf_counter() - started,

@@ -40,7 +40,7 @@ def record(
     details: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Log ``action`` by ``actor`` (a User or None) on ``target`` in the current transaction.
+    """Log ``action`` by ``actor`` (a User, a user id or None) on ``target`` in the current transaction.
 
     ``target`` is a model object or a ``(table name, id)`` pair. One INSERT, no unit of
     work: the door's check-ins log every scan.
@@ -53,7 +53,7 @@ def record(
     session.connection().execute(
         _INSERT,
         {
-            "actor_id": getattr(actor, "id", None),
+            "actor_id": actor if isinstance(actor, int) or actor is None else actor.id,
             "action": action,
             "target_type": target_type,
             "target_id": str(target_id or ""),

@@ -22,7 +22,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, MethodNotAllowed, Unau
 from wtforms.validators import ValidationError
 
 from eventsys.accounts.models import Role, User
-from eventsys.db import begin_write, db
+from eventsys.db import db
 from eventsys.errors import DomainError, RuleViolation
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,8 @@ def api_user() -> User | None:
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized", _("Missing or malformed bearer token."))
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            # A write request: take SQLite's write lock before the first read (the token
-            # look-up), or the request's later write fails with "database is locked".
-            begin_write(db.session)
+        # Only a read: a write route takes SQLite's write lock itself (``begin_write``), as
+        # late as it can, so that scans and registrations hold it for their writes alone.
         user = user_for_token(db.session, token.strip())
         if user is None:
             raise ApiError(401, "unauthorized", _("Invalid or revoked token."))

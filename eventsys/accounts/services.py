@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, select, update
 
 from eventsys import audit
 from eventsys.accounts.models import ApiToken, Role, User
-from eventsys.db import utcnow
+from eventsys.db import begin_write, utcnow
 from eventsys.errors import Conflict, PermissionDenied, RuleViolation
 
 MIN_PASSWORD_LENGTH = 10
@@ -150,6 +150,7 @@ def user_for_token(session, token: str, *, now: datetime | None = None) -> User 
     # Touch at most once a minute: a write on every call would serialise all API writers
     # on this one row (PostgreSQL row lock, SQLite write lock).
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
+        begin_write(session)  # on SQLite: a write after a read needs the write lock first
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     return user
 

@@ -22,11 +22,6 @@ from eventsys.web import ApiError, api_auth, api_user
 BATCH_LIMIT = 1000
 
 
-def start_write(session) -> None:
-    """Open a write transaction for a scan (see ``eventsys.db.begin_write``)."""
-    begin_write(session)
-
-
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -102,7 +97,6 @@ def create_checkin():
     body = _json_body()
     event_id = _int_field(body.get("event_id"), "event_id", required=True)
     item = _item(body)
-    start_write(db.session)
     outcome = services.check_in_token(
         db.session,
         event_id=event_id,
@@ -135,7 +129,6 @@ def create_checkin_batch():
             fields={"items": "list"},
         )
     items = [_item(raw if isinstance(raw, dict) else {}) for raw in raw_items]
-    start_write(db.session)
     results = services.check_in_batch(
         db.session,
         event_id=event_id,
@@ -159,7 +152,7 @@ def event_attendance(id: int):  # noqa: A002 - the path parameter of the contrac
 @bp.post("/checkins/<int:id>/undo")
 @api_auth(Role.ORGANIZER, Role.STAFF)
 def undo_checkin(id: int):  # noqa: A002 - the path parameter of the contract
-    start_write(db.session)
+    begin_write(db.session)
     record = services.undo_check_in(
         db.session, check_in_id=id, actor=api_user(), device=_device(), now=utcnow()
     )

@@ -25,9 +25,8 @@ from flask_wtf.csrf import generate_csrf
 
 from eventsys.accounts.models import Role
 from eventsys.checkin import services
-from eventsys.checkin.api import start_write
 from eventsys.checkin.models import CheckInMethod
-from eventsys.db import db, utcnow
+from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, NotFound, RuleViolation
 from eventsys.events.services import get_managed_event, visible_events
 from eventsys.registration.export import safe_cell
@@ -87,7 +86,7 @@ def walk_in(event_id: int):
     event = _door_event(event_id)
     form = WalkInForm()
     if form.validate_on_submit():
-        start_write(db.session)
+        begin_write(db.session)
         event = _door_event(event_id)
         data = VolunteerData(
             prefix=form.prefix.data or "",
@@ -159,7 +158,6 @@ def search(event_id: int):
 def manual(event_id: int):
     """Check in a person found by search (JSON in, JSON out, like the API)."""
     body = request.get_json(silent=True) or {}
-    start_write(db.session)
     try:
         event = _door_event(event_id)
         registration = db.session.get(Registration, body.get("registration_id") or 0)
@@ -221,7 +219,6 @@ def kiosk(event_id: int):
 def kiosk_scan(event_id: int):
     """Self check-in: answers only a greeting name, or a refusal code."""
     body = request.get_json(silent=True) or {}
-    start_write(db.session)
     try:
         event = _door_event(event_id)
         outcome = services.check_in_token(
