@@ -121,9 +121,16 @@ class ScanResult:
 # A scan is the door's hot path (hundreds a minute at 09:30): it runs on Core statements,
 # one query to find the ticket and one insert, not on the ORM's unit of work.
 
-#: built once: executed on the session's connection, a statement costs only its compiled form
-_FIND_TICKET = (
+#: the door rule and the ticket in one round trip, built once (executed on the session's
+#: connection, a statement costs only its cached compiled form): the event's owner, whether
+#: the scanning user is on its staff, and the registration and person behind the ticket
+#: secret (NULLs when none, or when no secret is asked for)
+_SCAN_LOOKUP = (
     select(
+        Event.owner_id,
+        select(EventStaff.user_id)
+        .where(EventStaff.event_id == Event.id, EventStaff.user_id == bindparam("user_id"))
+        .exists(),
         Registration.id,
         Registration.event_id,
         Registration.status,
@@ -133,48 +140,52 @@ _FIND_TICKET = (
         Volunteer.organization,
         Volunteer.province_code,
     )
-    .join(Volunteer, Registration.volunteer_id == Volunteer.id)
-    .where(Registration.ticket_secret == bindparam("secret"))
+    .select_from(Event)
+    .outerjoin(Registration, Registration.ticket_secret == bindparam("secret"))
+    .outerjoin(Volunteer, Registration.volunteer_id == Volunteer.id)
+    .where(Event.id == bindparam("event_id"))
 )
-_DOOR_ACCESS = select(
-    Event.owner_id,
-    select(EventStaff.user_id)
-    .where(EventStaff.event_id == Event.id, EventStaff.user_id == bindparam("user_id"))
-    .exists(),
-).where(Event.id == bindparam("event_id"))
 
 
-def find_ticket(session, *, event_id: int, token: str, signer: TicketSigner) -> Attendee:
-    """The registration behind a scanned ticket ``token`` at event ``event_id``.
-
-    The signature is checked before any database look-up. Raises InvalidTicket (tampered,
-    unknown) or CheckInRefused("wrong_event") for a genuine ticket of another event.
-    """
-    secret = signer.verify(token)
-    if secret is None:
-        raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
-    row = session.connection().execute(_FIND_TICKET, {"secret": secret}).first()
-    if row is None:
-        raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
-    attendee = Attendee(*row)
-    if attendee.event_id != event_id:
-        raise CheckInRefused(_l("Ticket: this ticket is for another event."), code="wrong_event")
-    return attendee
-
-
-def check_door_access(session, *, event_id: int, actor: User) -> None:
-    """May ``actor`` check people in at event ``event_id``? One query; raises if not.
-
-    Its staff, its owner or an admin may (``events.services.is_event_staff``). Raises
-    NotFound for no such event, PermissionDenied("forbidden") otherwise.
-    """
-    row = session.connection().execute(_DOOR_ACCESS, {"event_id": event_id, "user_id": actor.id}).first()
+def _door_lookup(session, *, event_id: int, actor: User, secret: str | None):
+    """Run the look-up; raise NotFound (no such event) or PermissionDenied("forbidden")
+    unless ``actor`` is on the event's staff, its owner or an admin (as
+    ``events.services.is_event_staff``)."""
+    row = (
+        session.connection()
+        .execute(_SCAN_LOOKUP, {"event_id": event_id, "user_id": actor.id, "secret": secret})
+        .first()
+    )
     if row is None:
         raise NotFound(_l("No such event."))
-    owner_id, on_staff = row
+    owner_id, on_staff = row[0], row[1]
     owns = actor.role == Role.ORGANIZER and owner_id == actor.id
     if not (on_staff or owns or actor.role == Role.ADMIN):
         raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
+    return row
+
+
+def check_door_access(session, *, event_id: int, actor: User) -> None:
+    """May ``actor`` check people in at event ``event_id``? Raises NotFound / PermissionDenied."""
+    _door_lookup(session, event_id=event_id, actor=actor, secret=None)
+
+
+def find_ticket(session, *, event_id: int, token: str, actor: User, signer: TicketSigner) -> Attendee:
+    """The registration behind a scanned ticket ``token`` at event ``event_id``, for ``actor``.
+
+    The door rule first (:func:`check_door_access`), in the same query. The signature is
+    checked before the ticket is looked up: a tampered token looks up nothing. Raises
+    InvalidTicket (tampered, unknown) or CheckInRefused("wrong_event") for a genuine ticket
+    of another event.
+    """
+    secret = signer.verify(token)
+    row = _door_lookup(session, event_id=event_id, actor=actor, secret=secret)
+    if secret is None or row[2] is None:
+        raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
+    attendee = Attendee(*row[2:])
+    if attendee.event_id != event_id:
+        raise CheckInRefused(_l("Ticket: this ticket is for another event."), code="wrong_event")
+    return attendee
 
 
 def staff_event(session, *, event_id: int, actor: User) -> Event:
@@ -384,10 +395,9 @@ def check_in_token(
     NotFound for no such event, PermissionDenied("forbidden") if ``actor`` is not on its
     door staff, then the ticket's refusals.
     """
-    check_door_access(session, event_id=event_id, actor=actor)
     return _record(
         session,
-        attendee=find_ticket(session, event_id=event_id, token=token, signer=signer),
+        attendee=find_ticket(session, event_id=event_id, token=token, actor=actor, signer=signer),
         session_id=session_id,
         actor=actor,
         method=method,
@@ -430,7 +440,9 @@ def check_in_batch(
         try:
             outcome = _record(
                 session,
-                attendee=find_ticket(session, event_id=event_id, token=item.token, signer=signer),
+                attendee=find_ticket(
+                    session, event_id=event_id, token=item.token, actor=actor, signer=signer
+                ),
                 session_id=item.session_id,
                 actor=actor,
                 method=item.method,
