@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_oversize_body)
     app.after_request(add_security_headers)
     # The same function objects each time, so a second app does not add the limit twice.
-    limiter.limit(api_rate_limit, error_message=api_limited_message)(api.bp)
+    limiter.limit(api_rate_limit, error_message=api_limited_message, exempt_when=is_known_api_caller)(api.bp)
 
 
 def apply_proxy_fix(app: Flask) -> None:
@@ -155,6 +155,20 @@ def login_limited_message() -> str:
 
 def api_rate_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
+
+
+def is_known_api_caller() -> bool:
+    """Is the caller a user with a valid token (or a logged-in session)?
+
+    The per-address API limit is for anonymous traffic and wrong tokens: a venue's scanners
+    share one address, and each known caller is accountable (its token can be revoked).
+    """
+    from eventsys.web import ApiError, api_user
+
+    try:
+        return api_user() is not None
+    except ApiError:
+        return False
 
 
 def api_limited_message() -> str:

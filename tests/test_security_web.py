@@ -131,6 +131,20 @@ class TestRateLimits:
         # the API limit is the API's: pages are not counted against it
         assert all(client.get("/").status_code == 200 for _ in range(6))
 
+    def test_api_limit_counts_wrong_tokens_not_known_callers(self, client, make_user, make_event):
+        from eventsys.accounts.services import create_token
+        from eventsys.db import db
+
+        owner = make_user("organizer")
+        url = f"/api/v1/events/{make_event(owner=owner).id}"
+        known = {"Authorization": f"Bearer {create_token(db.session, user=owner)}"}
+        db.session.commit()
+        # a venue's scanners behind one address: a known caller is never throttled …
+        assert [client.get(url, headers=known).status_code for _ in range(8)] == [200] * 8
+        # … but guessing tokens from that address is
+        wrong = {"Authorization": "Bearer evs_not-a-token"}
+        assert [client.get(url, headers=wrong).status_code for _ in range(5)] == [401] * 4 + [429]
+
 
 def test_lock_out_notice_in_english(client, make_user):
     user = make_user("staff")
