@@ -58,12 +58,15 @@ def emit(figures: dict) -> None:
 
 
 class Server:
-    def __init__(self, database_url: str, instance: Path, workers: int, extra_env: dict[str, str]):
+    def __init__(
+        self, database_url: str, instance: Path, workers: int, extra_env: dict[str, str], threads: int = 4
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
         self.instance = instance
         self.workers = workers
+        self.threads = threads
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -91,7 +94,7 @@ class Server:
                 str(VENV_BIN / "gunicorn"),
                 "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(self.workers),
-                "--worker-class", "gthread", "--threads", "4",
+                "--worker-class", "gthread", "--threads", str(self.threads),
                 "--timeout", "60",
                 "app:app",
             ],
@@ -142,10 +145,12 @@ def fresh_database(db: str, directory: Path) -> Iterator[str]:
 
 
 @contextmanager
-def served_app(db: str = "sqlite", workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
+def served_app(
+    db: str = "sqlite", workers: int = 2, env: dict[str, str] | None = None, threads: int = 4
+) -> Iterator[Server]:
     """A migrated fresh database and gunicorn serving the app on it; all removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="eventsys-bench-") as tmp, fresh_database(db, Path(tmp)) as url:
-        server = Server(url, Path(tmp), workers, env or {})
+        server = Server(url, Path(tmp), workers, env or {}, threads)
         server.flask("db", "upgrade", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server.start()
         try:
