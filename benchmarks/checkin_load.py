@@ -17,9 +17,10 @@ import json
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.harness import arguments, emit, percentile, served_app
+from benchmarks.harness import Milestones, arguments, emit, percentile, served_app
 
 SCANNERS = 8
 
@@ -126,8 +127,18 @@ class Scanner:
             raise
 
 
-def run_scanners(port: int, api_token: str, event_id: int, tokens: list[str], *, retry: bool, progress=None):
-    """Send every token once from SCANNERS threads; latencies and answers."""
+def run_scanners(
+    port: int,
+    api_token: str,
+    event_id: int,
+    tokens: list[str],
+    *,
+    retry: bool,
+    progress=None,
+    attempts: Counter | None = None,
+):
+    """Send every token once from SCANNERS threads; latencies and answers. ``progress()`` is
+    called after each answer; ``attempts`` counts every try by status (0: no connection)."""
     latencies: list[float] = []
     answers: dict[str, str] = {}
     failures: list[str] = []
@@ -149,12 +160,18 @@ def run_scanners(port: int, api_token: str, event_id: int, tokens: list[str], *,
                 try:
                     status, answer = scanner.post(body)
                 except (OSError, http.client.HTTPException, json.JSONDecodeError):
+                    if attempts is not None:
+                        with lock:
+                            attempts[0] += 1
                     if not retry:
                         with lock:
                             failures.append("connection")
                         break
                     time.sleep(0.05)
                     continue
+                if attempts is not None:
+                    with lock:
+                        attempts[status] += 1
                 if status >= 500 and retry:
                     time.sleep(0.05)
                     continue
@@ -250,15 +267,6 @@ def main() -> None:
         )
 
         # --- crash half-way: kill -9, restart, clients retry until answered ----------------
-        answered = [0]
-        killed = threading.Event()
-
-        def on_answer() -> None:
-            answered[0] += 1
-            if answered[0] == crash_tickets // 2 and not killed.is_set():
-                killed.set()
-                threading.Thread(target=crash_and_restart).start()
-
         restart_s = [0.0]
 
         def crash_and_restart() -> None:
@@ -267,16 +275,18 @@ def main() -> None:
             server.start()
             restart_s[0] = time.perf_counter() - down
 
+        halfway = Milestones({crash_tickets // 2: crash_and_restart})
         _lat, crash_answers, _f = run_scanners(
-            server.port, data["api_token"], crash_event, data["tokens"][1], retry=True, progress=on_answer
+            server.port, data["api_token"], crash_event, data["tokens"][1], retry=True, progress=halfway
         )
+        halfway.join()
         records, distinct = count_check_ins(server.database_url, crash_event)
         outcomes: dict[str, int] = {}
         for result in crash_answers.values():
             outcomes[result] = outcomes.get(result, 0) + 1
         figures.update(
             crash_tickets=crash_tickets,
-            crash_killed=killed.is_set(),
+            crash_killed=bool(halfway.fired),
             crash_restart_s=round(restart_s[0], 1),
             crash_answers=outcomes,
             crash_records=records,

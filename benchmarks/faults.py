@@ -2,26 +2,46 @@
 
     .venv/bin/python -m benchmarks.faults --quick --db postgresql
     .venv/bin/python -m benchmarks.faults --only redis_down,soak
+    .venv/bin/python -m benchmarks.faults --quick --db sqlite --only rush_kill,cert_serials
     .venv/bin/python -m benchmarks.faults --only pg_restart --pg-target system   # the shared server!
 
 Scenarios:
 - ``pg_restart``: PostgreSQL stopped for a few seconds under traffic, then started again:
   every answer meanwhile is a clean 503 (JSON under /api/ and /healthz, the friendly page
-  elsewhere), never a 500 or a dropped connection; the app recovers by itself; each write
-  answered 200 is in the database and none answered 503 is (a failed log-in writes an audit
-  line: the write probe until registration exists). By default on a private PostgreSQL
-  cluster started for the run (``--pg-target private``), so other users of the machine's
-  server are not disturbed; ``--pg-target system`` restarts the machine's cluster with
-  ``pg_ctlcluster`` and always leaves it running.
+  elsewhere), never a 500 or a dropped connection; the app recovers by itself. The write
+  probe registers one new person after another (``POST /api/v1/events/{id}/registrations``):
+  each one answered 201 is in the database and none answered 503 is. By default on a
+  private PostgreSQL cluster started for the run (``--pg-target private``), so other users
+  of the machine's server are not disturbed; ``--pg-target system`` restarts the machine's
+  cluster with ``pg_ctlcluster`` and always leaves it running.
 - ``redis_down``: a private ``redis-server`` holds jobs and rate limits; it is killed under
   traffic: pages, log-in and the API still answer; a job that cannot be queued runs
   in-process; when Redis is back, rate limits are counted there again.
 - ``soak``: steady mixed traffic (≤ 3 min, ``--quick`` 15 s); RSS of each gunicorn worker
   sampled: it must level off after warm-up.
 - ``oversize_upload``: a body over MAX_CONTENT_LENGTH gets 413, not a reset or a 500.
+- ``rush_kill``: a registration rush (1,000 people for 200 seats with a waiting list, 30
+  clients; ``--quick`` 300 for 60) on 4 workers; while seats are still being given one worker
+  is SIGKILLed, then master and workers (``kill -9``) and the server started again. Clients
+  send the same person's body again until answered (dropped connections and 5xx counted).
+  Then in the database: exactly as many confirmed as seats, the rest waitlisted, one
+  registration and one volunteer per person, unique ticket secrets and registration ids,
+  every answer as stored, a repeat answered 200 with the same registration; no 5xx. Arrival
+  order (every confirmed id below every waitlisted id) is required among those answered at
+  the first try and reported for everyone (a retry may have crossed the crash).
+- ``checkin_worker_kill``: 5,000 check-ins (``--quick`` 1,000) from 8 retrying scanners on 2
+  workers, one worker SIGKILLed half-way (the master starts another): every ticket checked in
+  exactly once, no 5xx.
+- ``cert_serials``: two events (300 checked-in attendees each with ``--quick``, else 2,000),
+  neither with a certificate design yet, sharing the default serial pattern: 6 clients issue
+  (``POST /api/v1/events/{id}/certificates``) over and over on 4 workers while scanners
+  check people in. Serials unique, numbers of the one series 1…N without gaps, each serial
+  printing its number, at most one certificate per attendee, one for each checked-in
+  person after a last issue, the issued counts in the answers adding up; every answer 200.
 
 Add a scenario with ``@scenario("name")`` on a function ``(args) -> dict`` whose dict has
-``ok``. Figures of every scenario are printed last as one JSON line.
+``ok``. Figures of every scenario are printed last as one JSON line; ``app_errors`` lists the
+last lines of the exceptions the app logged, if any.
 """
 
 from __future__ import annotations
@@ -47,11 +67,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import harness
-from benchmarks.harness import arguments, emit, free_port, percentile, served_app
+from benchmarks.checkin_load import count_check_ins, run_scanners, seed
+from benchmarks.harness import Milestones, arguments, emit, free_port, percentile, served_app
+from benchmarks.registration_rush import open_event, person
 
 SCENARIOS: dict[str, Callable[..., dict]] = {}
 #: rate limits high enough for benchmark traffic from one address
 BENCH_ENV = {"LOGIN_RATE_LIMIT": "100000 per minute", "API_RATE_LIMIT": "100000 per minute"}
+JSON = {"Content-Type": "application/json"}
 FRIENDLY_PAGE = "ระบบขัดข้องชั่วคราว"  # "temporarily unavailable", on the page and its fallback
 
 
@@ -132,6 +155,60 @@ def wait_until(predicate: Callable[[], bool], timeout: float, step: float = 0.2)
             return round(time.monotonic() - started, 2)
         time.sleep(step)
     return None
+
+
+def post_json(url: str, body: dict, headers: dict | None = None, timeout: float = 30) -> Answer:
+    return fetch(url, data=json.dumps(body).encode(), headers={**JSON, **(headers or {})}, timeout=timeout)
+
+
+class Tally:
+    """Every answer's status (0: no connection, counted by the error's kind), from many threads."""
+
+    def __init__(self):
+        self.statuses: Counter = Counter()
+        self.errors: Counter = Counter()
+        self.lock = threading.Lock()
+
+    def add(self, answer: Answer) -> Answer:
+        with self.lock:
+            self.statuses[answer.status] += 1
+            if answer.error:
+                self.errors[answer.error] += 1
+        return answer
+
+
+def rows(database_url: str, sql: str, **params) -> list[tuple]:
+    """The rows of one SQL query on a server's database (SQLite or PostgreSQL)."""
+    from sqlalchemy import create_engine, text
+
+    from eventsys.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def app_errors(server, keep: int = 3) -> list[str]:
+    """The last line of each distinct exception in the server's log (a 500's cause)."""
+    log = (server.instance / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
+    found = re.findall(r"^[\w.]+(?:Error|Exception|Violation)\b.*$", log, flags=re.MULTILINE)
+    return list(dict.fromkeys(line[:200] for line in found))[:keep]
+
+
+def worker_killer(server, figures: dict) -> Callable[[], None]:
+    """An action that SIGKILLs one gunicorn worker and waits for the master to replace it,
+    noting in ``figures`` that it happened and how long the respawn took."""
+
+    def kill() -> None:
+        master = server.process.pid
+        killed = server.kill_worker()
+        figures["worker_killed"] = True
+        figures["worker_respawned_after_seconds"] = server.wait_for_respawn(killed, master)
+
+    return kill
 
 
 class Traffic:
@@ -276,43 +353,17 @@ def postgres_server(url: str) -> Iterator[None]:
         harness.PG_SERVER = saved
 
 
-PROBE_USERS = 40
-#: accounts whose failed log-ins are the write probe (5 each before the lock-out)
-CREATE_PROBE_USERS = f"""
-from eventsys import create_app
-from eventsys.accounts.models import Role, User
-from eventsys.accounts.services import hash_password
-from eventsys.db import db
-
-app = create_app()
-with app.app_context():
-    password_hash = hash_password("probe password 1")
-    for n in range({PROBE_USERS}):
-        db.session.add(User(email=f"probe{{n}}@example.org", role=Role.STAFF, password_hash=password_hash))
-    db.session.commit()
-"""
-
-
-def _app_python(server, code: str) -> str:
-    """Run ``code`` with the app's Python and the server's environment; its standard output."""
-    completed = subprocess.run(
-        [str(harness.VENV_BIN / "python"), "-c", code],
-        cwd=harness.ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(completed.stderr[-800:])
-    return completed.stdout
-
-
-def _count_failed_logins(database_url: str) -> int:
-    import psycopg
-
-    with psycopg.connect(database_url, connect_timeout=5) as conn:
-        return conn.execute("SELECT count(*) FROM audit_log WHERE action = 'user.login_failed'").fetchone()[0]
+def registered_phones(database_url: str, event_id: int) -> list[str]:
+    """The phone number of every registration of ``event_id`` (one per person registered)."""
+    return [
+        phone
+        for (phone,) in rows(
+            database_url,
+            "SELECT v.phone FROM registrations r JOIN volunteers v ON v.id = r.volunteer_id"
+            " WHERE r.event_id = :event",
+            event=event_id,
+        )
+    ]
 
 
 @scenario("pg_restart")
@@ -328,19 +379,18 @@ def pg_restart(args) -> dict:
         served_app(db="postgresql", workers=2, env=BENCH_ENV) as server,
     ):
         server.flask("seed-demo", "--volunteers", "20", stdout=subprocess.DEVNULL)
-        _app_python(server, CREATE_PROBE_USERS)
+        event_id, _token = open_event(server, seats=None)
+        register_path = f"/api/v1/events/{event_id}/registrations"
         paths = ["/healthz", "/", "/login", "/e/osm-network-workshop-2558", "/api/v1/openapi.json"]
-        writes: list[Answer] = []
+        writes: list[tuple[dict, Answer]] = []
         stop_writing = threading.Event()
 
-        form_session = FormSession(server.url)
-
-        def write_probe() -> None:  # one failed log-in = one audit line, committed or not at all
+        def write_probe() -> None:  # one new person registering: committed with its answer, or not at all
             n = 0
             while not stop_writing.is_set():
-                form = {"email": f"probe{n % PROBE_USERS}@example.org", "password": "wrong password"}
-                writes.append(form_session.post("/login", form))
                 n += 1
+                body = person(n)
+                writes.append((body, post_json(server.url + register_path, body)))
                 time.sleep(0.02)
 
         writer = threading.Thread(target=write_probe, daemon=True)
@@ -361,9 +411,16 @@ def pg_restart(args) -> dict:
         everything = traffic.between(0, time.monotonic())
         unclean = [(p, a.status, a.error) for p, a in during if a.status != 200 and not a.clean_503(p)]
         statuses = Counter(a.status for _p, a in everything)
-        write_statuses = Counter(a.status for a in writes)
-        # a wrong password is 200 (and one audit line) until the account's lock-out, then 403
-        committed = _count_failed_logins(server.database_url)
+        write_statuses = Counter(a.status for _b, a in writes)
+        stored = set(registered_phones(server.database_url, event_id))
+        answered = {body["phone"] for body, a in writes if a.status in (200, 201)}
+        refused = {body["phone"] for body, a in writes if a.status == 503}
+        errors = app_errors(server)
+        unclean_writes = [
+            (a.status, a.error)
+            for _b, a in writes
+            if a.status not in (200, 201) and not a.clean_503(register_path)
+        ]
         figures = {
             "target": args.pg_target,
             "down_seconds": down_for,
@@ -372,10 +429,15 @@ def pg_restart(args) -> dict:
             "answers_while_down": len(during),
             "clean_503_while_down": sum(1 for p, a in during if a.clean_503(p)),
             "unclean_while_down": unclean[:5],
+            "paths_answered_500": sorted({p for p, a in everything if a.status == 500}),
+            "app_errors": errors,
             "recovered_after_start_seconds": recovered,
             "non_200_after_recovery": sum(1 for _p, a in after if a.status != 200),
             "writes": dict(sorted(write_statuses.items())),
-            "audit_lines": committed,
+            "unclean_writes": unclean_writes[:5],
+            "registrations_stored": len(stored),
+            "answered_but_not_stored": len(answered - stored),
+            "refused_but_stored": len(refused & stored),
         }
     figures["ok"] = bool(
         recovered is not None
@@ -384,7 +446,9 @@ def pg_restart(args) -> dict:
         and figures["non_200_after_recovery"] == 0
         and 500 not in statuses
         and 0 not in statuses
-        and committed == write_statuses.get(200, 0)
+        and write_statuses.get(503, 0) > 0
+        and not unclean_writes
+        and stored == answered
     )
     return figures
 
@@ -527,11 +591,6 @@ def redis_down(args) -> dict:
 # --- soak -----------------------------------------------------------------------------------------
 
 
-def _workers_of(master_pid: int) -> list[int]:
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
-
-
 def _rss_mb(pid: int) -> float | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -551,7 +610,7 @@ def soak(args) -> dict:
         ).stdout
         bearer = {"Authorization": "Bearer " + token.strip()}
         form_session = FormSession(server.url)
-        workers = _workers_of(server.process.pid)
+        workers = server.worker_pids()
         paths = ["/", "/login", "/e/osm-network-workshop-2558", "/healthz", "/api/v1/openapi.json", "/nope"]
         samples: dict[int, list[tuple[float, float]]] = {pid: [] for pid in workers}
         latencies: list[float] = []
@@ -587,7 +646,7 @@ def soak(args) -> dict:
                         samples[pid].append((time.monotonic() - started, rss))
                 time.sleep(1)
             stop.set()
-        still_same_workers = sorted(_workers_of(server.process.pid)) == sorted(workers)
+        still_same_workers = sorted(server.worker_pids()) == sorted(workers)
     per_worker = {}
     stable = True
     for pid, series in samples.items():
@@ -662,6 +721,292 @@ def oversize_upload(args) -> dict:
         **results,
         "healthz_after": healthy,
     }
+
+
+# --- registration rush: a worker and then the whole server killed ---------------------------------
+
+
+def register_until_answered(url: str, body: dict, tally: Tally, give_up: float = 120) -> tuple[Answer, int]:
+    """POST ``body`` again until an answer that is neither a dropped connection nor a 5xx, as
+    a browser's user would: (the answer, how many tries failed before it)."""
+    failed = 0
+    deadline = time.monotonic() + give_up
+    while True:
+        answer = tally.add(post_json(url, body))
+        if 0 < answer.status < 500 or time.monotonic() > deadline:
+            return answer, failed
+        failed += 1
+        time.sleep(0.1)
+
+
+def _in_order(confirmed: list[int], waitlisted: list[int]) -> bool:
+    return not confirmed or not waitlisted or max(confirmed) < min(waitlisted)
+
+
+@scenario("rush_kill")
+def rush_kill(args) -> dict:
+    people, seats, clients = (300, 60, 30) if args.quick else (1000, 200, 30)
+    faults: dict = {"worker_killed": False, "server_killed": False}
+
+    def crash_server() -> None:
+        down = time.monotonic()
+        server.kill_9()
+        faults["server_killed"] = True
+        server.start()
+        faults["server_back_after_seconds"] = round(time.monotonic() - down, 2)
+
+    with served_app(db=args.db, workers=4, env=BENCH_ENV) as server:
+        event_id, _token = open_event(server, seats=seats)
+        url = f"{server.url}/api/v1/events/{event_id}/registrations"
+        # both faults while seats are still being given, so that confirmations die in flight:
+        # one worker SIGKILLed a third of the way to full, kill -9 of the whole server at 90 %
+        milestones = Milestones({seats // 3: worker_killer(server, faults), seats * 9 // 10: crash_server})
+        tally = Tally()
+
+        def register(n: int) -> tuple[int, Answer, int]:
+            answer, failed = register_until_answered(url, person(n), tally)
+            milestones()
+            return n, answer, failed
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(clients) as pool:
+            results = list(pool.map(register, range(1, people + 1)))
+        elapsed = time.monotonic() - started
+        milestones.join()
+        retried = {n for n, _a, failed in results if failed}
+        # the same person again: 200 with the registration they already have
+        again = sorted(retried | set(range(1, people + 1, 25)))
+        with ThreadPoolExecutor(8) as pool:
+            repeats = dict(zip(again, pool.map(lambda n: post_json(url, person(n)), again), strict=True))
+        stored = rows(
+            server.database_url,
+            "SELECT r.id, r.status, r.ticket_secret, v.phone FROM registrations r"
+            " JOIN volunteers v ON v.id = r.volunteer_id WHERE r.event_id = :event",
+            event=event_id,
+        )
+        volunteers = rows(server.database_url, "SELECT count(*) FROM volunteers")[0][0]
+        errors = app_errors(server)
+
+    by_phone: dict[str, list[tuple[int, str]]] = {}
+    for registration_id, status, _secret, phone in stored:
+        by_phone.setdefault(phone, []).append((registration_id, status))
+    counts = Counter(status for _id, status, _s, _p in stored)
+    mismatched, wrong_code, answered_ids = [], [], set()
+    for n, answer, failed in results:
+        if answer.status not in (200, 201) or (answer.status == 200 and not failed):
+            wrong_code.append((n, answer.status, answer.error))  # a 200 only for a retried person
+            continue
+        body = json.loads(answer.body)
+        answered_ids.add(body["registration_id"])
+        if by_phone.get(person(n)["phone"]) != [(body["registration_id"], body["status"])]:
+            mismatched.append(n)
+    bad_repeats = [
+        n
+        for n, answer in repeats.items()
+        if answer.status != 200
+        or [(json.loads(answer.body)["registration_id"], json.loads(answer.body)["status"])]
+        != by_phone.get(person(n)["phone"])
+    ]
+    ids = {
+        status: sorted(i for i, s, _x, _p in stored if s == status) for status in ("confirmed", "waitlisted")
+    }
+    not_retried = {
+        registration_id
+        for n, *_ in results
+        if n not in retried
+        for registration_id, _status in by_phone.get(person(n)["phone"], [])
+    }
+    figures = {
+        "people": people,
+        "seats": seats,
+        "clients": clients,
+        "per_second": round(people / elapsed, 1),
+        **faults,
+        "statuses": dict(sorted(tally.statuses.items())),
+        "connection_errors": dict(tally.errors),
+        "people_retried": len(retried),
+        # committed, but the answer was lost with the process: the retry got it back (200)
+        "answered_200_after_retry": sum(1 for _n, a, failed in results if failed and a.status == 200),
+        "confirmed": counts.get("confirmed", 0),
+        "waitlisted": counts.get("waitlisted", 0),
+        "registrations": len(stored),
+        "volunteers": volunteers,
+        "people_without_exactly_one": sum(
+            1 for n in range(1, people + 1) if len(by_phone.get(person(n)["phone"], [])) != 1
+        ),
+        "ticket_secrets_unique": len({secret for _i, _s, secret, _p in stored}) == len(stored),
+        "answered_ids_unique": len(answered_ids) == people,
+        "answers_not_as_stored": mismatched[:5],
+        "wrong_answer_codes": wrong_code[:5],
+        "repeats": len(repeats),
+        "repeats_not_200_with_same_registration": bad_repeats[:5],
+        # arrival order (every confirmed id below every waitlisted id): required for everyone
+        # who got through at the first try; reported for all, as a retry crossed a crash
+        "confirmed_before_waitlisted_first_try": _in_order(
+            [i for i in ids["confirmed"] if i in not_retried],
+            [i for i in ids["waitlisted"] if i in not_retried],
+        ),
+        "confirmed_before_waitlisted_all": _in_order(ids["confirmed"], ids["waitlisted"]),
+        "app_errors": errors,
+    }
+    figures["ok"] = bool(
+        faults["worker_killed"]
+        and faults["server_killed"]
+        and not any(status >= 500 for status in tally.statuses)
+        and counts.get("confirmed", 0) == seats
+        and counts.get("waitlisted", 0) == people - seats
+        and len(stored) == volunteers == people
+        and figures["people_without_exactly_one"] == 0
+        and figures["ticket_secrets_unique"]
+        and figures["answered_ids_unique"]
+        and not mismatched
+        and not wrong_code
+        and not bad_repeats
+        and figures["confirmed_before_waitlisted_first_try"]
+    )
+    return figures
+
+
+# --- check-in burst: one worker killed -----------------------------------------------------------
+
+
+@scenario("checkin_worker_kill")
+def checkin_worker_kill(args) -> dict:
+    tickets = 1_000 if args.quick else 5_000
+    fault: dict = {"worker_killed": False}
+    with served_app(db=args.db, workers=2, env=BENCH_ENV) as server:
+        data = seed(server.database_url, 0, tickets)
+        event_id = data["event_ids"][1]
+        halfway = Milestones({tickets // 2: worker_killer(server, fault)})
+        attempts: Counter = Counter()
+        started = time.monotonic()
+        _latencies, answers, _failures = run_scanners(
+            server.port,
+            data["api_token"],
+            event_id,
+            data["tokens"][1],
+            retry=True,
+            progress=halfway,
+            attempts=attempts,
+        )
+        elapsed = time.monotonic() - started
+        halfway.join()
+        records, distinct = count_check_ins(server.database_url, event_id)
+        errors = app_errors(server)
+    outcomes = Counter(answers.values())
+    figures = {
+        "tickets": tickets,
+        "per_second": round(tickets / elapsed, 1),
+        **fault,
+        "attempts": dict(sorted(attempts.items())),  # 0: connection dropped or refused, retried
+        "answers": dict(outcomes),
+        "check_ins_stored": records,
+        "tickets_checked_in": distinct,
+        "app_errors": errors,
+    }
+    figures["ok"] = bool(
+        fault["worker_killed"]
+        and fault.get("worker_respawned_after_seconds") is not None
+        and len(answers) == records == distinct == tickets
+        and set(outcomes) <= {"checked_in", "already_checked_in"}
+        and not any(status >= 500 for status in attempts)
+    )
+    return figures
+
+
+# --- certificate numbers issued from several workers at once --------------------------------------
+
+
+@scenario("cert_serials")
+def cert_serials(args) -> dict:
+    attendees, issuers = (300, 6) if args.quick else (2_000, 6)
+    with served_app(db=args.db, workers=4, env=BENCH_ENV) as server:
+        # two events, neither with a certificate design yet: the first issue creates each one's
+        # default design, and both take the default pattern, so they share one numbering series
+        data = seed(server.database_url, attendees, attendees)
+        email = "certificates@bench.example"
+        server.flask("create-user", email, "--role", "admin", "--password", "bench-password-1",
+                     stdout=subprocess.DEVNULL)  # fmt: skip
+        token = server.flask("create-token", email, capture_output=True, text=True).stdout.split()[-1]
+        bearer = {"Authorization": f"Bearer {token}"}
+        issued: list[tuple[int, Answer]] = []
+        lock = threading.Lock()
+        checking_in = threading.Event()
+        checking_in.set()
+
+        def issue(event_id: int) -> None:
+            answer = fetch(
+                f"{server.url}/api/v1/events/{event_id}/certificates", data=b"", headers=bearer, timeout=60
+            )
+            with lock:
+                issued.append((event_id, answer))
+
+        def issuer(i: int) -> None:  # both events, over and over, while people arrive
+            while checking_in.is_set():
+                issue(data["event_ids"][i % 2])
+
+        with ThreadPoolExecutor(issuers) as pool:
+            running = [pool.submit(issuer, i) for i in range(issuers)]
+            failures = []
+            try:
+                for event_id, tokens in zip(data["event_ids"], data["tokens"], strict=True):
+                    failures += run_scanners(server.port, data["api_token"], event_id, tokens, retry=False)[2]
+            finally:
+                checking_in.clear()
+            for future in running:
+                future.result()
+        for event_id in data["event_ids"]:  # whoever is still missing one
+            issue(event_id)
+        certificates = rows(
+            server.database_url,
+            "SELECT c.registration_id, c.series, c.number, c.serial, r.event_id FROM certificates c"
+            " JOIN registrations r ON r.id = c.registration_id ORDER BY c.series, c.number",
+        )
+        checked_in = rows(server.database_url, "SELECT count(DISTINCT registration_id) FROM check_ins")[0][0]
+        errors = app_errors(server)
+
+    statuses = Counter(answer.status for _e, answer in issued)
+    issued_counts = [json.loads(a.body)["issued"] for _e, a in issued if a.status == 200]
+    numbers: dict[str, list[int]] = {}
+    misprinted = []
+    for _registration, series, number, serial, _event in certificates:
+        numbers.setdefault(series, []).append(number)
+        pattern, bar, be = series.rpartition("|")  # "pattern|B.E. year" when it prints the year
+        pattern, be = (pattern, int(be)) if bar else (series, 0)
+        if serial != pattern.format(n=number, be_year=be, year=be - 543):
+            misprinted.append(serial)
+    gaps_or_repeats = {s: n for s, n in numbers.items() if n != list(range(1, len(n) + 1))}
+    figures = {
+        "attendees_per_event": attendees,
+        "events": 2,
+        "issuers": issuers,
+        "issue_requests": len(issued),
+        "issue_statuses": dict(sorted(statuses.items())),
+        "requests_that_issued": sum(1 for count in issued_counts if count),
+        "issued_in_answers": sum(issued_counts),
+        "certificates": len(certificates),
+        "checked_in": checked_in,
+        "check_in_failures": len(failures),
+        "series": {s: len(n) for s, n in numbers.items()},
+        "per_event": dict(Counter(event for *_x, event in certificates)),
+        "serials_unique": len({c[3] for c in certificates}) == len(certificates),
+        "attendees_with_one_at_most": len({c[0] for c in certificates}) == len(certificates),
+        "series_with_gaps_or_repeats": list(gaps_or_repeats)[:3],
+        "serials_not_matching_number": misprinted[:3],
+        "app_errors": errors,
+    }
+    figures["ok"] = bool(
+        set(statuses) == {200}
+        and not failures
+        and checked_in == 2 * attendees
+        and len(certificates) == checked_in == sum(issued_counts)
+        and figures["serials_unique"]
+        and figures["attendees_with_one_at_most"]
+        and len(numbers) == 1
+        and not gaps_or_repeats
+        and not misprinted
+    )
+    return figures
 
 
 def main() -> None:

@@ -4,8 +4,10 @@
         ... requests to server.url ...
         server.kill_9()   # fault injection: SIGKILL the whole server
         server.start()    # and start it again on the same port and database
+        server.kill_worker()  # or SIGKILL one gunicorn worker: the master starts another
 
-Only 127.0.0.1 is ever used. ``emit(figures)`` prints the one JSON line a benchmark ends with.
+Only 127.0.0.1 is ever used. ``emit(figures)`` prints the one JSON line a benchmark ends with;
+``Milestones`` fires a fault when a run has given a number of answers.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,6 +59,33 @@ def percentile(values: Sequence[float], pct: float) -> float:
 def emit(figures: dict) -> None:
     """Print the benchmark's figures as the last line, one JSON object."""
     print(json.dumps(figures, ensure_ascii=False, sort_keys=True), flush=True)
+
+
+class Milestones:
+    """A progress callback: at the n-th call, run ``actions[n]`` in a thread of its own (so the
+    client that gave the n-th answer goes on at once). ``fired`` lists the marks reached."""
+
+    def __init__(self, actions: dict[int, Callable[[], None]]):
+        self.actions = actions
+        self.count = 0
+        self.fired: list[int] = []
+        self.threads: list[threading.Thread] = []
+        self.lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self.lock:
+            self.count += 1
+            action = self.actions.get(self.count)
+            if action is None:
+                return
+            self.fired.append(self.count)
+            thread = threading.Thread(target=action)
+            self.threads.append(thread)
+        thread.start()
+
+    def join(self) -> None:
+        for thread in list(self.threads):
+            thread.join()
 
 
 class Server:
@@ -116,6 +147,34 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
             self.process = None
+
+    def worker_pids(self, master: int | None = None) -> list[int]:
+        """gunicorn's workers: the child processes of its master (this server's, or ``master``)."""
+        master = master or (self.process.pid if self.process else 0)
+        children = Path(f"/proc/{master}/task/{master}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except OSError:  # no such master (any more)
+            return []
+
+    def kill_worker(self) -> int:
+        """SIGKILL one worker, not the master (which starts a new one); the pid killed."""
+        pid = random.choice(self.worker_pids())
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def wait_for_respawn(self, killed: int, master: int, timeout: float = 60) -> float | None:
+        """Seconds until ``master`` has its full number of workers again without ``killed``;
+        None if it did not within ``timeout`` (or the master itself is gone)."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            pids = self.worker_pids(master)
+            if not pids and not Path(f"/proc/{master}").exists():
+                return None
+            if len(pids) == self.workers and killed not in pids:
+                return round(time.monotonic() - started, 2)
+            time.sleep(0.05)
+        return None
 
     def stop(self) -> None:
         if self.process:

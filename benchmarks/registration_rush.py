@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -25,6 +26,39 @@ def _national_id(n: int) -> str:
     first12 = f"3{n:011d}"
     total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
     return first12 + str((11 - total % 11) % 10)
+
+
+def person(n: int) -> dict:
+    """The registration body of the n-th person (n ≥ 1): a valid national ID, phone 08 + n."""
+    return {
+        "prefix": "นาย", "first_name": f"ทดสอบ{n}", "last_name": "รีบลงทะเบียน",
+        "national_id": _national_id(n), "phone": f"08{n:08d}", "province": "เชียงใหม่", "consent": True,
+    }  # fmt: skip
+
+
+def open_event(server, *, seats: int | None, waitlist: bool = True) -> tuple[int, str]:
+    """A new organizer and their published event, open for registration now (capacity
+    ``seats``, None for no limit): (event id, the organizer's API token)."""
+    email = f"org{uuid.uuid4().hex[:8]}@bench.example"
+    server.flask("create-user", email, "--role", "organizer", "--password", "bench-password-1",
+                 stdout=subprocess.DEVNULL)  # fmt: skip
+    token = server.flask("create-token", email, capture_output=True, text=True).stdout.split()[-1]
+    status, event = _post(
+        server.url + "/api/v1/events",
+        {
+            "title": "Rush benchmark",
+            "starts_at": "2030-01-15T09:00:00+07:00",
+            "ends_at": "2030-01-15T16:00:00+07:00",
+            "capacity": seats,
+            "waitlist": waitlist,
+            "requires_approval": False,
+            "status": "published",
+        },  # fmt: skip
+        token,
+    )
+    if status != 201:
+        raise RuntimeError(f"could not create the event: {status} {event}")
+    return event["id"], token
 
 
 def _post(url: str, body: dict, token: str | None = None) -> tuple[int, dict]:
@@ -44,26 +78,8 @@ def main() -> None:
     people, seats, concurrency = (400, 100, 50) if args.quick else (2000, 500, 50)
     env = {"REGISTRATION_RATE_LIMIT": "1000000/minute"}
     with served_app(db=args.db, workers=4, env=env) as server:
-        login = ("org@bench.example", "--role", "organizer", "--password", "bench-password-1")
-        server.flask("create-user", *login, stdout=subprocess.DEVNULL)
-        token = server.flask(
-            "create-token", "org@bench.example", capture_output=True, text=True
-        ).stdout.split()[-1]
-        status, event = _post(
-            server.url + "/api/v1/events",
-            {
-                "title": "Rush benchmark",
-                "starts_at": "2030-01-15T09:00:00+07:00",
-                "ends_at": "2030-01-15T16:00:00+07:00",
-                "capacity": seats,
-                "waitlist": True,
-                "requires_approval": False,
-                "status": "published",
-            },  # fmt: skip
-            token,
-        )
-        assert status == 201, (status, event)
-        url = f"{server.url}/api/v1/events/{event['id']}/registrations"
+        event_id, token = open_event(server, seats=seats)
+        url = f"{server.url}/api/v1/events/{event_id}/registrations"
         path = urlsplit(url).path
         connections = threading.local()  # one kept-alive connection per client thread, like a browser
 
@@ -88,12 +104,8 @@ def main() -> None:
             raise AssertionError("unreachable")
 
         def register(n: int) -> tuple[int, float, int, str]:
-            body = {
-                "prefix": "นาย", "first_name": f"ทดสอบ{n}", "last_name": "รีบลงทะเบียน",
-                "national_id": _national_id(n), "phone": f"08{n:08d}", "province": "เชียงใหม่", "consent": True,
-            }  # fmt: skip
             started = time.perf_counter()
-            code, answer = post(body)
+            code, answer = post(person(n))
             return (
                 code,
                 time.perf_counter() - started,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import random
 import sqlite3
 import time
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 from sqlalchemy.types import TypeDecorator
 
@@ -28,6 +30,23 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+log = logging.getLogger(__name__)
+
+
+def remove_session(exception: BaseException | None = None) -> None:
+    """End the app context's session (registered as a teardown, it runs before
+    Flask-SQLAlchemy's own, which then finds nothing left to do).
+
+    If the database went away after the request's last query (PostgreSQL shut down), the
+    ROLLBACK that ends the session fails; raised from the teardown, that error would turn
+    the answer already made into a bare 500 from the server. The session is dropped
+    instead: its connection died with the database, and the pool pings before reuse.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("database gone before the request's session was closed: %s", error.orig)
+        db.session.registry.clear()
 
 
 def utcnow() -> datetime:

@@ -7,10 +7,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, insert, select
 
 from eventsys.certificates import services, uploads
-from eventsys.certificates.models import Certificate
+from eventsys.certificates.models import Certificate, CertificateDesign
 from eventsys.db import begin_write, db
 from eventsys.errors import RuleViolation
 
@@ -152,6 +153,41 @@ def test_concurrent_issuing_gives_no_gaps_and_no_duplicates(app, make_user, make
     assert numbers == list(range(1, 13))
     per_registration = db.session.scalars(select(Certificate.registration_id)).all()
     assert len(per_registration) == len(set(per_registration)) == 12
+
+
+def test_first_issue_that_loses_the_race_for_the_default_design_uses_the_winners(
+    app, make_user, make_event, make_attendee, now
+):
+    """Two first issues at once for an event without a design (found by benchmarks/faults.py,
+    scenario cert_serials: a 500 from the unique event id): another transaction creates the
+    default design between this one's look-up and its insert."""
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: begin_write's BEGIN IMMEDIATE lets one writer in at a time, no race")
+    organizer = make_user()
+    event = make_event(owner=organizer)
+    make_attendee(event)
+    db.session.commit()
+    raced = []
+
+    def rival_creates_it_first(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO certificate_designs") and not raced:
+            raced.append(True)
+            with db.engine.connect() as rival:
+                rival.execute(insert(CertificateDesign).values(event_id=event.id, title="ของคนอื่น"))
+                rival.commit()
+
+    sa_event.listen(db.engine, "before_cursor_execute", rival_creates_it_first)
+    try:
+        issued = services.issue_certificates(db.session, event=event, actor=organizer, now=now)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", rival_creates_it_first)
+    db.session.commit()
+    assert raced and len(issued) == 1
+    designs = db.session.scalars(
+        select(CertificateDesign).where(CertificateDesign.event_id == event.id)
+    ).all()
+    assert [d.title for d in designs] == ["ของคนอื่น"]
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
 
 
 def test_revoke_needs_a_reason_and_verification_says_so(app, make_user, make_event, make_attendee, now):

@@ -4,6 +4,7 @@ import pytest
 from flask import Blueprint
 
 from eventsys import create_app
+from eventsys.db import db
 from tests.conftest import TEST_SECRETS
 
 
@@ -38,6 +39,26 @@ def test_pages_fail_cleanly_when_database_unreachable(tmp_path, monkeypatch):
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert "ขัดข้องชั่วคราว" in page and "Traceback" not in page
+
+
+def test_database_gone_before_the_closing_rollback_keeps_the_answer(app, client, monkeypatch):
+    """PostgreSQL shut down between a request's last query and the ROLLBACK that ends its
+    session: the answer stands, instead of an error escaping the teardown (gunicorn then
+    sent a bare 500; found by benchmarks/faults.py, scenario pg_restart)."""
+    armed, failed = [], []
+    real_rollback = db.engine.dialect.do_rollback
+
+    def do_rollback(connection):
+        if armed and not failed:  # the server went away: the driver's ROLLBACK fails by itself
+            failed.append(True)
+            connection.dbapi_connection.close()
+        return real_rollback(connection)
+
+    monkeypatch.setattr(db.engine.dialect, "do_rollback", do_rollback)
+    app.after_request(lambda response: armed.append(True) or response)  # only the closing rollback
+    response = client.get("/")
+    assert failed and response.status_code == 200
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
 
 
 def test_404_in_thai_and_english(client):

@@ -60,22 +60,35 @@ DEFAULT_BODY = {
 
 
 def get_design(session, *, event: Event) -> CertificateDesign:
-    """The event's design, created with defaults the first time it is asked for."""
-    design = session.scalar(select(CertificateDesign).where(CertificateDesign.event_id == event.id))
+    """The event's design, created with defaults the first time it is asked for.
+
+    Two requests may ask for the first time at once (two issuers on PostgreSQL): the one whose
+    insert loses on the unique event id takes the winner's design.
+    """
+
+    def stored() -> CertificateDesign | None:
+        return session.scalar(select(CertificateDesign).where(CertificateDesign.event_id == event.id))
+
+    design = stored()
     if design is None:
-        design = CertificateDesign(
-            event=event,
-            title="เกียรติบัตร",
-            body=DEFAULT_BODY["th"],
-            language="th",
-            use_thai_digits=True,
-            paper="A4-landscape",
-            serial_pattern="{n:04d}/{be_year}",
-            signatories=[],
-            eligibility={"kind": "event"},
-        )
-        session.add(design)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(
+                    CertificateDesign(
+                        event=event,
+                        title="เกียรติบัตร",
+                        body=DEFAULT_BODY["th"],
+                        language="th",
+                        use_thai_digits=True,
+                        paper="A4-landscape",
+                        serial_pattern="{n:04d}/{be_year}",
+                        signatories=[],
+                        eligibility={"kind": "event"},
+                    )
+                )
+        except IntegrityError:
+            pass  # another transaction created it first
+        design = stored()
     return design
 
 
