@@ -1,8 +1,9 @@
 """Attacks through HTTP: missing or forged CSRF tokens on every state-changing route, log-in
 throttling, API rate limits, open redirects, tampered session cookies, password rules."""
 
+import json
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from werkzeug.routing import IntegerConverter
@@ -264,3 +265,57 @@ def test_hashing_parameters_are_the_documented_ones():
     """README "Command line" documents argon2id with time cost 3, 64 MiB, parallelism 4."""
     assert (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism) == (3, 65536, 4)
     assert _hasher.hash("correct horse battery").startswith("$argon2id$")
+
+
+# --- search boxes: SQL meta-characters and Thai marks ---------------------------------------------
+
+SEARCH_PROBES = [
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "%%",
+    "'; DROP TABLE volunteers; --",
+    "' OR '1'='1",
+    "%' OR 1=1 --",
+    "สม%",
+    "ใ_ดี",
+    "สม\x00ชาย",  # a NUL inside: dropped, not an error
+    "ก" + "\u0e49" * 50,  # a pile of tone marks
+]
+
+
+def test_search_boxes_take_sql_metacharacters_and_thai_marks(
+    client, make_user, login, make_event, make_checkin_registration
+):
+    """Every search box: no error, no wildcard, no injection; Thai typed oddly still finds."""
+    from sqlalchemy import func, select
+
+    from eventsys.db import db
+    from eventsys.volunteers.models import Volunteer
+
+    owner = make_user("organizer")
+    event = make_event(owner=owner)
+    make_checkin_registration(event, first_name="แก้วตา", last_name="มณีวงศ์")
+    make_checkin_registration(event, first_name="สมชาย", last_name="ใจดี")
+    db.session.commit()
+    people = db.session.scalar(select(func.count()).select_from(Volunteer))
+    login(owner)
+    boxes = [
+        "/volunteers/?q={}",
+        f"/manage/events/{event.id}/registrations?q={{}}",
+        f"/checkin/{event.id}/search?q={{}}",
+    ]
+    for box in boxes:
+        for probe in SEARCH_PROBES:
+            response = client.get(box.format(quote(probe)))
+            assert response.status_code == 200, (box, probe, response.status_code)
+            text = json.dumps(response.get_json(), ensure_ascii=False) if response.is_json else response.text
+            assert not ("แก้วตา" in text and "สมชาย" in text), (box, probe)  # no wildcard
+        # "เเก้ว" typed with two sara e finds "แก้ว"
+        response = client.get(box.format(quote("เเก้ว")))
+        found = json.dumps(response.get_json(), ensure_ascii=False) if response.is_json else response.text
+        assert "แก้วตา" in found and "สมชาย" not in found, box
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Volunteer)) == people

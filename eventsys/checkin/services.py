@@ -491,6 +491,7 @@ def search_attendees(session, *, event: Event, query: str, limit: int = 20) -> l
     """Registrations of ``event`` matching a name, a phone number or the last ID digits."""
     text = thai.normalise_text(query or "").lower()
     digits = thai.digits_only(query or "")
+    digits = digits if digits.isascii() and digits.isdigit() else ""  # a name is not a phone number
     if len(text) < 2 and len(digits) < 3:
         return []
     conditions = []

@@ -481,13 +481,17 @@ def registrations_query(event_id: int, filters: RegistrationFilter):
     text = thai.normalise_text(filters.search or "").lower()
     if text:
         digits = thai.digits_only(text)
-        like = f"%{text.replace('%', '').replace('_', '')}%"
+        # autoescape: "%" and "_" typed in the box are looked for, not wildcards
         condition = (
-            Volunteer.search_text.like(like) | Volunteer.organization.ilike(like) | Volunteer.email.like(like)
+            Volunteer.search_text.contains(text, autoescape=True)
+            | Volunteer.organization.icontains(text, autoescape=True)
+            | Volunteer.email.contains(text, autoescape=True)
         )
         if len(digits) >= 4:
             condition = (
-                condition | Volunteer.phone.like(f"%{digits}%") | (Volunteer.national_id_tail == digits[-4:])
+                condition
+                | Volunteer.phone.contains(digits, autoescape=True)
+                | (Volunteer.national_id_tail == digits[-4:])
             )
         query = query.where(condition)
     if filters.sort == "newest":

@@ -95,7 +95,10 @@ def normalise_passport(text: str) -> str:
 
 # --- names -----------------------------------------------------------------------------------
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: dropped from text: zero-width characters, and control characters (a NUL even breaks PostgreSQL)
+_ZERO_WIDTH = dict.fromkeys(
+    [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]
+)
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
 _ABOVE_BELOW_VOWELS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47"  # ั ิ ี ึ ื ุ ู ็
 _TONE_BEFORE_VOWEL = re.compile(f"([{_TONES}])([{_ABOVE_BELOW_VOWELS}]+)")
@@ -106,9 +109,9 @@ _SPACES = re.compile(r"\s+")
 def normalise_text(text: str) -> str:
     """Clean Thai text as typed on phones and in Excel before storing or searching it.
 
-    NFC alone is not enough: zero-width spaces are removed, "เเ" (two sara e) becomes "แ",
-    nikhahit + sara aa becomes sara am, a tone mark typed before its vowel is put after it,
-    and runs of white space become one space.
+    NFC alone is not enough: zero-width spaces and control characters are removed, "เเ"
+    (two sara e) becomes "แ", nikhahit + sara aa becomes sara am, a tone mark typed before
+    its vowel is put after it, and runs of white space become one space.
     """
     value = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH)
     value = value.replace("\u0e40\u0e40", "\u0e41").replace("\u0e4d\u0e32", "\u0e33")
