@@ -195,17 +195,35 @@ def test_pages_are_scoped_to_the_staff_events(
     assert check_ins() == 1
 
 
-def test_kiosk_greets_by_name_only(client, door, make_checkin_registration, ticket_token, login):
-    event, _owner, staff = door
+def test_kiosk_greets_by_name_only(client, door, make_checkin_registration, ticket_token, login, make_event):
+    from eventsys.audit import AuditLog
+
+    event, owner, staff = door
     registration = make_checkin_registration(event, first_name="มานะ")
+    other = make_event(owner=owner)
     login(staff)
-    page = client.get(f"/checkin/{event.id}/kiosk").get_data(as_text=True)
-    assert "/checkin/" not in page.replace(f"/checkin/{event.id}/kiosk/scan", "")  # no staff links
-    answer = client.post(f"/checkin/{event.id}/kiosk/scan", json={"token": ticket_token(registration)}).json
+    assert "<form" in client.get(f"/checkin/{event.id}/kiosk").text
+    started = client.post(f"/checkin/{event.id}/kiosk")
+    assert started.status_code == 302 and started.headers["Location"].endswith(f"/kiosk/{event.id}")
+    # the device is no longer logged in: the staff pages are out of reach from the tablet
+    for staff_page in (f"/checkin/{event.id}/", f"/checkin/{event.id}/search?q=มานะ", "/checkin/"):
+        assert "/login" in client.get(staff_page).headers.get("Location", ""), staff_page
+    assert client.get(f"/kiosk/{other.id}").status_code == 403  # only its own event
+    page = client.get(f"/kiosk/{event.id}").text
+    assert "/checkin/" not in page and f"/kiosk/{event.id}/scan" in page  # no staff links
+    answer = client.post(f"/kiosk/{event.id}/scan", json={"token": ticket_token(registration)}).json
     assert answer == {"result": "checked_in", "name": "นายมานะ"}
-    assert client.post(f"/checkin/{event.id}/kiosk/scan", json={"token": "x.y"}).json == {
-        "error": "invalid_ticket"
-    }
+    assert client.post(f"/kiosk/{event.id}/scan", json={"token": "x.y"}).json == {"error": "invalid_ticket"}
+    assert client.post(f"/kiosk/{other.id}/scan", json={"token": "x.y"}).status_code == 403
+    db.session.rollback()
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.action == "checkin.check_in")).all()
+    assert [entry.actor_id for entry in logged] == [staff.id]  # recorded as the staff member's
+
+
+def test_a_stranger_has_no_kiosk(client, door):
+    event, _owner, _staff = door
+    assert client.get(f"/kiosk/{event.id}").status_code == 403
+    assert client.post(f"/kiosk/{event.id}/scan", json={"token": "x.y"}).status_code == 403
 
 
 def test_live_attendance_and_exports(client, door, make_checkin_registration, ticket_token, bearer, login):

@@ -336,6 +336,8 @@ SWAPS: dict[str, Swap] = {
         lambda t, m: {"json": {"registration_id": t.newcomer.id}},
     ),
     "checkin.kiosk": Swap(_event),
+    "checkin.kiosk_start": Swap(_event),
+    "checkin.kiosk_screen": Swap(_event),
     "checkin.kiosk_scan": Swap(
         lambda t, m: [{"event_id": t.event.id}, {"event_id": m.event.id}],
         lambda t, m: {"json": {"token": _ticket(t.newcomer)}},

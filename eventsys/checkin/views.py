@@ -19,15 +19,17 @@ from flask import (
     send_file,
     url_for,
 )
+from flask import session as http_session
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from eventsys.accounts.models import Role
+from eventsys.accounts.models import Role, User
 from eventsys.checkin import services
 from eventsys.checkin.models import CheckInMethod
 from eventsys.db import begin_write, db, utcnow
-from eventsys.errors import DomainError, NotFound, RuleViolation
+from eventsys.errors import DomainError, NotFound, PermissionDenied, RuleViolation
+from eventsys.events.models import Event
 from eventsys.events.services import get_managed_event, visible_events
 from eventsys.registration.export import safe_cell
 from eventsys.registration.models import Registration
@@ -37,6 +39,8 @@ from eventsys.web import public, role_required
 bp = Blueprint("checkin", __name__)
 
 DOOR_ROLES = (Role.ORGANIZER, Role.STAFF)
+#: the session key of a device turned into an event's kiosk
+KIOSK_KEY = "kiosk"
 
 
 def _door_event(event_id: int):
@@ -210,23 +214,62 @@ def service_worker():
 @bp.get("/checkin/<int:event_id>/kiosk")
 @role_required(*DOOR_ROLES)
 def kiosk(event_id: int):
+    """Door staff turn this device into the event's kiosk (they are logged out here)."""
     event = _door_event(event_id)
+    return render_template("checkin/kiosk_start.html", event=event)
+
+
+@bp.post("/checkin/<int:event_id>/kiosk")
+@role_required(*DOOR_ROLES)
+def kiosk_start(event_id: int):
+    """Log the staff member out of this device and leave only the kiosk in its session.
+
+    Whoever stands at the tablet can then reach nothing but the greeting screen; each
+    check-in is still recorded as the staff member's who started the kiosk.
+    """
+    event = _door_event(event_id)
+    staff_id = current_user.id
+    logout_user()
+    http_session.clear()
+    http_session[KIOSK_KEY] = {"event_id": event.id, "started_by": staff_id}
+    return redirect(url_for("checkin.kiosk_screen", event_id=event.id))
+
+
+def _kiosk_actor(event_id: int):
+    """Who checks people in at this kiosk: the device's kiosk session for ``event_id`` (its
+    starter), or a logged-in door staff member trying the screen. Forbidden otherwise."""
+    if current_user.is_authenticated:
+        _door_event(event_id)
+        return current_user._get_current_object()
+    kiosk_session = http_session.get(KIOSK_KEY) or {}
+    if kiosk_session.get("event_id") == event_id:
+        staff = db.session.get(User, kiosk_session.get("started_by") or 0)
+        if staff is not None and staff.is_active:
+            return staff
+    raise PermissionDenied(_("This device is not the kiosk of this event."))
+
+
+@bp.get("/kiosk/<int:event_id>")
+@public  # the kiosk session or door staff: checked by _kiosk_actor
+def kiosk_screen(event_id: int):
+    _kiosk_actor(event_id)
+    event = db.session.get(Event, event_id)
     return render_template("checkin/kiosk.html", event=event)
 
 
-@bp.post("/checkin/<int:event_id>/kiosk/scan")
-@role_required(*DOOR_ROLES)
+@bp.post("/kiosk/<int:event_id>/scan")
+@public  # the kiosk session or door staff: checked by _kiosk_actor
 def kiosk_scan(event_id: int):
     """Self check-in: answers only a greeting name, or a refusal code."""
     body = request.get_json(silent=True) or {}
     try:
-        event = _door_event(event_id)
+        actor = _kiosk_actor(event_id)
         outcome = services.check_in_token(
             db.session,
-            event_id=event.id,
+            event_id=event_id,
             token=str(body.get("token") or ""),
             session_id=None,
-            actor=current_user,
+            actor=actor,
             method=CheckInMethod.KIOSK,
             device="kiosk",
             client_id=None,

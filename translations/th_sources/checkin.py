@@ -77,4 +77,8 @@ TH = {
     "Checked in at": "เวลาเช็กอิน",
     "Method": "วิธีเช็กอิน",
     "Attendance": "การเข้าร่วม",
+    "Turn this device into a self check-in kiosk: attendees show the QR code of their ticket and are greeted by name.": "เปลี่ยนอุปกรณ์นี้เป็นจุดเช็กอินด้วยตนเอง ผู้เข้าร่วมแสดงคิวอาร์โค้ดบนบัตรของตน แล้วหน้าจอจะทักทายด้วยชื่อ",
+    "You will be logged out on this device, so whoever stands at it can reach nothing else. Check-ins are recorded as yours. To end the kiosk, log in again.": "ระบบจะออกจากบัญชีของท่านบนอุปกรณ์นี้ ผู้ที่ใช้อุปกรณ์จึงเข้าถึงส่วนอื่นไม่ได้ การเช็กอินจะบันทึกในนามของท่าน หากต้องการเลิกใช้โหมดคีออสก์ ให้เข้าสู่ระบบอีกครั้ง",
+    "Start the kiosk on this device": "เริ่มโหมดคีออสก์บนอุปกรณ์นี้",
+    "This device is not the kiosk of this event.": "อุปกรณ์นี้ไม่ใช่จุดเช็กอินด้วยตนเองของงานนี้",
 }
