@@ -22,12 +22,12 @@ from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from eventsys import audit
-from eventsys.accounts.models import Role, User
+from eventsys.accounts.models import User
 from eventsys.checkin.models import CheckIn, CheckInMethod
 from eventsys.db import begin_write
 from eventsys.errors import DomainError, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import AgendaSession, Event, EventStaff
-from eventsys.events.services import is_event_staff
+from eventsys.events.services import is_event_staff, manages_owner
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.registration.tickets import TicketSigner, fingerprint
 from eventsys.volunteers import thai
@@ -159,8 +159,7 @@ def _door_lookup(session, *, event_id: int, actor: User, secret: str | None):
     if row is None:
         raise NotFound(_l("No such event."))
     owner_id, on_staff = row[0], row[1]
-    owns = actor.role == Role.ORGANIZER and owner_id == actor.id
-    if not (on_staff or owns or actor.role == Role.ADMIN):
+    if not (on_staff or manages_owner(actor, owner_id)):
         raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
     return row
 

@@ -253,8 +253,7 @@ def _kiosk_actor(event_id: int):
 @public  # the kiosk session or door staff: checked by _kiosk_actor
 def kiosk_screen(event_id: int):
     _kiosk_actor(event_id)
-    event = db.session.get(Event, event_id)
-    return render_template("checkin/kiosk.html", event=event)
+    return render_template("checkin/kiosk.html", event=db.get_or_404(Event, event_id))
 
 
 @bp.post("/kiosk/<int:event_id>/scan")

@@ -59,7 +59,12 @@ def visible_events(session, *, user: User) -> list[Event]:
 
 def can_manage(user: User, event: Event) -> bool:
     """Admins manage every event; an organizer manages the events they own."""
-    return user.role == Role.ADMIN or (user.role == Role.ORGANIZER and event.owner_id == user.id)
+    return manages_owner(user, event.owner_id)
+
+
+def manages_owner(user: User, owner_id: int | None) -> bool:
+    """:func:`can_manage` for an event known only by its owner (the door's one-query look-up)."""
+    return user.role == Role.ADMIN or (user.role == Role.ORGANIZER and owner_id == user.id)
 
 
 def is_event_staff(session, user: User, event: Event) -> bool:

@@ -216,7 +216,6 @@ def create_registration(event_id: int):
         )
     except Exception:
         db.session.rollback()
-        services.discard_queued_notices(db.session)
         raise
     result = _registration_result(registration)  # before the commit expires the objects
     db.session.commit()

@@ -18,7 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from eventsys import audit
 from eventsys.errors import Conflict, NotFound, RuleViolation
@@ -109,8 +111,12 @@ def take_queued_notices(session) -> list[int]:
     return session.info.pop(PENDING_NOTICES, [])
 
 
-def discard_queued_notices(session) -> None:
-    session.info.pop(PENDING_NOTICES, None)
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _discard_queued_notices(session, previous_transaction) -> None:
+    """A rolled-back transaction's notice jobs are gone with it: forget their ids too, so
+    no caller has to remember (savepoints rolled back inside it keep them)."""
+    if not previous_transaction.nested and previous_transaction.parent is None:
+        session.info.pop(PENDING_NOTICES, None)
 
 
 # --- answers to the event's questions ------------------------------------------------------------

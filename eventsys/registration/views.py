@@ -94,11 +94,9 @@ def register(slug: str):
             )
         except RuleViolation as error:
             db.session.rollback()
-            services.discard_queued_notices(db.session)
             _show_field_errors(form, error)
         except Conflict as error:
             db.session.rollback()
-            services.discard_queued_notices(db.session)
             flash(str(error.message), "error")
         else:
             db.session.commit()
@@ -327,7 +325,6 @@ def registration_action(event_id: int, registration_id: int, action: str):
         ACTIONS[action](db.session, registration=registration, actor=current_user, now=utcnow())
     except Conflict as error:
         db.session.rollback()
-        services.discard_queued_notices(db.session)
         flash(str(error.message), "error")
     else:
         db.session.commit()
