@@ -31,7 +31,7 @@ from eventsys.events.services import is_event_staff, manages_owner
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.registration.tickets import TicketSigner, fingerprint
 from eventsys.volunteers import thai
-from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.models import Volunteer, thai_full_name
 
 #: a device clock further ahead than this is not trusted: the scan is dated "now"
 CLOCK_SKEW = timedelta(minutes=5)
@@ -81,8 +81,7 @@ class Attendee:
 
     @property
     def name(self) -> str:
-        """As ``Volunteer.full_name``: no space after a title, as Thai writing has it."""
-        return f"{self.prefix}{self.first_name} {self.last_name}".strip()
+        return thai_full_name(self.prefix, self.first_name, self.last_name)
 
     @property
     def greeting(self) -> str:

@@ -237,9 +237,9 @@ def kiosk_start(event_id: int):
 
 def _kiosk_actor(event_id: int):
     """Who checks people in at this kiosk: the device's kiosk session for ``event_id`` (its
-    starter), or a logged-in door staff member trying the screen. Forbidden otherwise."""
+    starter), or a logged-in user trying the screen. Forbidden otherwise. Whether that
+    person is on the event's door staff is the door rule's to say (``check_door_access``)."""
     if current_user.is_authenticated:
-        _door_event(event_id)
         return current_user._get_current_object()
     kiosk_session = http_session.get(KIOSK_KEY) or {}
     if kiosk_session.get("event_id") == event_id:
@@ -252,8 +252,8 @@ def _kiosk_actor(event_id: int):
 @bp.get("/kiosk/<int:event_id>")
 @public  # the kiosk session or door staff: checked by _kiosk_actor
 def kiosk_screen(event_id: int):
-    _kiosk_actor(event_id)
-    return render_template("checkin/kiosk.html", event=db.get_or_404(Event, event_id))
+    services.check_door_access(db.session, event_id=event_id, actor=_kiosk_actor(event_id))
+    return render_template("checkin/kiosk.html", event=db.session.get(Event, event_id))
 
 
 @bp.post("/kiosk/<int:event_id>/scan")

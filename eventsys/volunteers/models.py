@@ -15,6 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from eventsys.db import UTCDateTime, db, utcnow
 
 
+def thai_full_name(prefix: str, first_name: str, last_name: str) -> str:
+    """ "{title}{first} {last}": no space after a title, as Thai writing has it."""
+    return f"{prefix}{first_name} {last_name}".strip()
+
+
 class Volunteer(db.Model):
     __tablename__ = "volunteers"
     __table_args__ = (
@@ -77,8 +82,7 @@ class Volunteer(db.Model):
 
     @property
     def full_name(self) -> str:
-        """ "{title}{first} {last}": no space after a title, as Thai writing has it."""
-        return f"{self.prefix}{self.first_name} {self.last_name}".strip()
+        return thai_full_name(self.prefix, self.first_name, self.last_name)
 
     @property
     def full_name_en(self) -> str:
