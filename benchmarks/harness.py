@@ -124,12 +124,11 @@ class Server:
             [
                 str(VENV_BIN / "gunicorn"),
                 "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers),
-                "--worker-class", "gthread", "--threads", str(self.threads),
-                "--timeout", "60",
                 "app:app",
             ],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
+            # the settings of gunicorn.conf.py (production's), with this many workers and threads
+            cwd=ROOT, env={**self.env, "GUNICORN_WORKERS": str(self.workers), "GUNICORN_THREADS": str(self.threads)},
+            stdout=log, stderr=log, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -205,9 +204,14 @@ def fresh_database(db: str, directory: Path) -> Iterator[str]:
 
 @contextmanager
 def served_app(
-    db: str = "sqlite", workers: int = 2, env: dict[str, str] | None = None, threads: int = 4
+    db: str = "sqlite", workers: int | None = 2, env: dict[str, str] | None = None, threads: int = 4
 ) -> Iterator[Server]:
-    """A migrated fresh database and gunicorn serving the app on it; all removed afterwards."""
+    """A migrated fresh database and gunicorn serving the app on it; all removed afterwards.
+
+    gunicorn runs with production's settings (gunicorn.conf.py) and ``workers`` processes
+    of ``threads`` threads; ``workers=None`` is production's default, 2 × cores + 1.
+    """
+    workers = workers or (os.cpu_count() or 1) * 2 + 1
     with tempfile.TemporaryDirectory(prefix="eventsys-bench-") as tmp, fresh_database(db, Path(tmp)) as url:
         server = Server(url, Path(tmp), workers, env or {}, threads)
         server.flask("db", "upgrade", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

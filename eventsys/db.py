@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import random
 import sqlite3
@@ -10,10 +11,12 @@ import time
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event
+from typing import Any, TypeVar
+
+from sqlalchemy import DateTime, Enum, MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, scoped_session
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -47,6 +50,35 @@ def remove_session(exception: BaseException | None = None) -> None:
     except DBAPIError as error:
         log.warning("database gone before the request's session was closed: %s", error.orig)
         db.session.registry.clear()
+
+
+Model = TypeVar("Model", bound=Base)
+
+
+def insert_object(session, model: type[Model], **values: Any) -> Model:
+    """INSERT one ``model`` row with a single Core statement and attach it to ``session``:
+    no unit of work. For work done while others wait on a lock (a rush for an event's
+    seats), where the ORM's flush of one object costs several times its INSERT. Pending
+    changes are flushed first; column defaults apply.
+    """
+    session.flush()
+    new_id = session.connection().execute(_insert_returning_id(model.__table__), values).scalar_one()
+    return attach_row(session, model, id=new_id, **values)
+
+
+@functools.cache
+def _insert_returning_id(table: Table):
+    return table.insert().returning(table.c.id)
+
+
+def attach_row(session, model: type[Model], **values: Any) -> Model:
+    """The object for a row a Core statement has just inserted (``values`` include its id),
+    attached to ``session`` as persistent without reading the row back. Attributes not
+    given are loaded on first use."""
+    instance = model(**values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def utcnow() -> datetime:

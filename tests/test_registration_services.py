@@ -109,13 +109,13 @@ def test_approval_holds_a_seat_until_approved_or_rejected(
     pending, _ = register_person(event, person())
     waiting, _ = register_person(event, person(), at=now + timedelta(seconds=1))
     assert (pending.status, waiting.status) == ("pending", "waitlisted")
-    assert not services.has_usable_ticket(pending)
+    assert not services.has_usable_ticket(pending.status)
     services.reject(db.session, registration=pending, actor=organizer, now=now)
     db.session.commit()
     assert waiting.status == RegistrationStatus.PENDING  # promoted, still needs approval
     services.approve(db.session, registration=waiting, actor=organizer, now=now)
     db.session.commit()
-    assert waiting.status == RegistrationStatus.CONFIRMED and services.has_usable_ticket(waiting)
+    assert waiting.status == RegistrationStatus.CONFIRMED and services.has_usable_ticket(waiting.status)
 
 
 def test_staff_registration_skips_the_window(make_event, person, register_person):
@@ -187,3 +187,76 @@ def test_a_rush_never_oversells(app, make_event, person, now):
     assert errors == []
     counts = services.status_counts(db.session, event.id)
     assert counts["confirmed"] == 5 and counts["waitlisted"] == 11
+
+
+def test_the_registration_returned_is_the_row_stored(make_event, person, register_person, now):
+    """The seat is taken by one Core statement and the object attached without a read:
+    every column it carries must be what the database holds."""
+    event = make_event(capacity=1)
+    event.questions.append(Question(key="q1", label="อาหาร", kind=QuestionKind.SHORT_TEXT))
+    db.session.commit()
+    seated, _ = register_person(event, person(), answers={"q1": "ปกติ"})
+    waiting, _ = register_person(event, person(consent=True), at=now + timedelta(seconds=1))
+    expected = {
+        r.id: {column.name: getattr(r, column.name) for column in Registration.__table__.columns}
+        for r in (seated, waiting)
+    }
+    db.session.expire_all()
+    for registration_id, columns in expected.items():
+        stored = db.session.get(Registration, registration_id)
+        assert {name: getattr(stored, name) for name in columns} == columns
+    assert expected[seated.id]["confirmed_at"] == now and expected[waiting.id]["confirmed_at"] is None
+    assert expected[seated.id]["answers"] == {"q1": "ปกติ"} and expected[seated.id]["consent_version"]
+
+
+def test_no_capacity_means_no_limit(make_event, person, register_person):
+    event = make_event(capacity=None, waitlist_enabled=False)
+    statuses = {register_person(event, person())[0].status for _ in range(12)}
+    assert statuses == {RegistrationStatus.CONFIRMED}
+    assert services.seats_left(db.session, event) is None
+
+
+def test_a_full_event_still_answers_a_repeat_with_the_existing_registration(make_event, person, register_person):
+    event = make_event(capacity=1, waitlist_enabled=False)
+    data = person()
+    first, _ = register_person(event, data)
+    again, created = register_person(event, person(national_id=data.national_id))
+    assert not created and again.id == first.id
+
+
+def test_a_rejected_person_stays_rejected(make_event, person, register_person, now, make_user):
+    organizer = make_user("organizer")
+    event = make_event(capacity=3, requires_approval=True, owner=organizer)
+    data = person()
+    pending, _ = register_person(event, data)
+    services.reject(db.session, registration=pending, actor=organizer, now=now)
+    db.session.commit()
+    again, created = register_person(event, person(national_id=data.national_id))
+    assert not created and again.id == pending.id and again.status == RegistrationStatus.REJECTED
+
+
+def test_the_seat_rule_reads_the_event_as_it_is_when_locked(make_event, person, register_person):
+    """The request loaded the event before an organizer changed it elsewhere: the new
+    capacity and status count, not the request's copy."""
+    event = make_event(capacity=5, waitlist_enabled=True)
+    register_person(event, person())
+
+    def changed_elsewhere(**values):
+        db.session.refresh(event)
+        db.session.expunge(event)  # the request's copy keeps what it read
+        db.session.rollback()
+        with Session(db.engine) as other:
+            stored = other.get(Event, event.id)
+            for name, value in values.items():
+                setattr(stored, name, value)
+            other.commit()
+        db.session.add(event)
+
+    changed_elsewhere(capacity=1)
+    assert event.capacity == 5
+    assert register_person(event, person())[0].status == RegistrationStatus.WAITLISTED
+    changed_elsewhere(status="closed")
+    assert event.status == "published"
+    with pytest.raises(Conflict) as error:
+        register_person(event, person())
+    assert error.value.code == "registration_closed"

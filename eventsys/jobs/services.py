@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from eventsys.db import utcnow
+from eventsys.db import insert_object, utcnow
 from eventsys.jobs.models import Job, JobStatus
 
 
 def create_job(session, *, kind: str, params: dict[str, Any], actor=None, total: int = 0) -> Job:
-    job = Job(kind=kind, params=params, created_by_id=getattr(actor, "id", None), total=total)
-    session.add(job)
-    session.flush()
-    return job
+    """A queued job, inserted at once (a registration queues its e-mail under the seat lock)."""
+    return insert_object(
+        session, Job, kind=kind, params=params, created_by_id=getattr(actor, "id", None), total=total
+    )
 
 
 def mark_running(job: Job) -> None:

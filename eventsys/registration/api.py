@@ -159,13 +159,14 @@ def get_event(event_id: int):
     return jsonify(event_payload(_managed_event(event_id)))
 
 
-def _registration_result(registration: Registration) -> dict[str, Any]:
-    ticket = services.has_usable_ticket(registration)
-    manage_token = signer().manage_token(registration.id, registration.ticket_secret)
+def _registration_result(registration_id: int, status: RegistrationStatus, ticket_secret: str) -> dict[str, Any]:
+    """The answer to a registration, made from values read before the commit: the commit
+    expires the object, and the signing is better done after the seat's lock is released."""
+    manage_token = signer().manage_token(registration_id, ticket_secret)
     return {
-        "registration_id": registration.id,
-        "status": registration.status.value,
-        "ticket_token": signer().token_for(registration.ticket_secret) if ticket else None,
+        "registration_id": registration_id,
+        "status": status.value,
+        "ticket_token": signer().token_for(ticket_secret) if services.has_usable_ticket(status) else None,
         "manage_url": url_for("registration.manage", token=manage_token, _external=True),
     }
 
@@ -217,10 +218,10 @@ def create_registration(event_id: int):
     except Exception:
         db.session.rollback()
         raise
-    result = _registration_result(registration)  # before the commit expires the objects
+    answer = (registration.id, registration.status, registration.ticket_secret)
     db.session.commit()
     send_notices(db.session)
-    return jsonify(result), 201 if created else 200
+    return jsonify(_registration_result(*answer)), 201 if created else 200
 
 
 def registration_item(registration: Registration) -> dict[str, Any]:

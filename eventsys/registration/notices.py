@@ -35,7 +35,7 @@ def build_notice(registration: Registration, notice: str) -> OutgoingMail:
     """The message for ``notice``; call inside a request context whose host is the public URL."""
     event = registration.event
     with force_locale(registration.language or "th"):
-        ticket = has_usable_ticket(registration)
+        ticket = has_usable_ticket(registration.status)
         attachments: list[Attachment] = []
         if ticket:
             png = qr_png(signer().token_for(registration.ticket_secret), scale=6)

@@ -19,10 +19,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Integer, bindparam, case, func, insert, literal, null, or_, select
 from sqlalchemy.orm import Session
 
 from eventsys import audit
+from eventsys.db import attach_row
 from eventsys.errors import Conflict, NotFound, RuleViolation
 from eventsys.events.models import Event, EventStatus, Question, QuestionKind
 from eventsys.events.services import registration_is_open
@@ -171,7 +172,7 @@ def clean_answers(questions: list[Question], answers: dict[str, Any] | None) -> 
 # --- registering ---------------------------------------------------------------------------------
 
 
-def _closed_message(event: Event, now: datetime) -> str:
+def _closed_message(event, now: datetime) -> str:
     if event.status != EventStatus.PUBLISHED:
         return _l("Registration is not open: this event is not accepting registrations.")
     if event.registration_opens_at and now < event.registration_opens_at:
@@ -179,35 +180,94 @@ def _closed_message(event: Event, now: datetime) -> str:
     return _l("Registration has closed for this event.")
 
 
-def _check_open(event: Event, *, now: datetime, check_window: bool) -> None:
+def _check_open(event, *, now: datetime, check_window: bool) -> None:
+    """``event``: the Event, or the row read under its lock (same attribute names)."""
     if (check_window and not registration_is_open(event, now=now)) or event.status == EventStatus.ARCHIVED:
         raise Conflict(_closed_message(event, now), code="registration_closed")
 
 
-def _lock_event_for(session, event_id: int, *, volunteer_id: int) -> tuple[Event, int, int | None]:
-    """Lock the event (see :func:`lock_event`), then count its taken seats and find this
-    person's registration in one read: (event, seats taken, registration id).
+# At the minute registration opens, hundreds of people wait in turn for the event's lock, so
+# what runs while it is held is two cached Core statements (the locking read, then one
+# insert that counts the seats itself) and the caller's commit. Everything else happens
+# before the lock or after the commit.
 
-    The count must be a statement of its own, after the lock: on PostgreSQL a subquery in the
-    locking statement would see the snapshot from before the wait for the lock.
-    """
-    event = lock_event(session, event_id)
-    taken = (
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES))
-        .scalar_subquery()
+#: the event's row, locked (FOR UPDATE; SQLite's write lock is already held): what the seat
+#: rule reads, as it is now rather than as it was when the request loaded the event
+_LOCK_EVENT = (
+    select(
+        Event.status,
+        Event.registration_opens_at,
+        Event.registration_closes_at,
+        Event.ends_at,
+        Event.capacity,
+        Event.waitlist_enabled,
+        Event.requires_approval,
     )
-    existing = (
-        select(Registration.id)
-        .where(Registration.event_id == event_id, Registration.volunteer_id == volunteer_id)
-        .scalar_subquery()
+    .where(Event.id == bindparam("event_id"))
+    .with_for_update()
+)
+
+_registrations = Registration.__table__
+_status_type = _registrations.c.status.type
+_taken = func.count()
+#: seats are left (a NULL capacity: no limit)
+_has_seat = _taken < func.coalesce(bindparam("capacity", type_=Integer), _taken + 1)
+_seat = (
+    select(
+        case((_has_seat, bindparam("seat_status", type_=_status_type)), else_=literal(
+            RegistrationStatus.WAITLISTED, _status_type
+        )).label("status"),
+        _has_seat.label("has_seat"),
     )
-    row = session.execute(select(taken, existing)).one()
-    return event, row[0], row[1]
+    .where(_registrations.c.event_id == bindparam("event_id"), _registrations.c.status.in_(ACTIVE_STATUSES))
+    .subquery("seat")
+)
+_now = bindparam("now", type_=_registrations.c.created_at.type)
+
+#: the new registration with the status its place in the queue gives: a seat (confirmed, or
+#: pending approval) while seats are left, else the waitlist if the event has one, else
+#: nothing; nothing either if the person is registered already. A statement of its own
+#: after the lock: on PostgreSQL a count in the locking statement would see the snapshot
+#: taken before the wait for the lock.
+_INSERT_WITH_SEAT = (
+    insert(_registrations)
+    .from_select(
+        ["event_id", "volunteer_id", "ticket_secret", "source", "answers", "language",
+         "consent_version", "created_at", "updated_at", "status", "confirmed_at"],
+        select(
+            *(bindparam(name, type_=_registrations.c[name].type) for name in (
+                "event_id", "volunteer_id", "ticket_secret", "source", "answers", "language", "consent_version"
+            )),
+            _now,
+            _now,
+            _seat.c.status,
+            case((_seat.c.status == RegistrationStatus.CONFIRMED, _now), else_=null()),
+        ).where(
+            or_(_seat.c.has_seat, bindparam("waitlist", type_=Boolean)),
+            ~select(_registrations.c.id)
+            .where(
+                _registrations.c.event_id == bindparam("event_id"),
+                _registrations.c.volunteer_id == bindparam("volunteer_id"),
+            )
+            .exists(),
+        ),
+    )
+    .returning(_registrations.c.id, _registrations.c.status)
+)  # fmt: skip
+
+#: when the insert above added nothing: seats taken, and this person's registration if any
+_SEATS_AND_EXISTING = select(
+    select(func.count())
+    .select_from(Registration)
+    .where(Registration.event_id == bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES))
+    .scalar_subquery(),
+    select(Registration.id)
+    .where(Registration.event_id == bindparam("event_id"), Registration.volunteer_id == bindparam("volunteer_id"))
+    .scalar_subquery(),
+)
 
 
-def _seat_status(event: Event, *, taken: int, approval: bool) -> RegistrationStatus:
+def _seat_status(event, *, taken: int, approval: bool) -> RegistrationStatus:
     """The status a newcomer gets now (the event is locked); Conflict("event_full") if none."""
     if event.capacity is None or taken < event.capacity:
         return RegistrationStatus.PENDING if approval else RegistrationStatus.CONFIRMED
@@ -262,33 +322,66 @@ def register(
     if check_window is None:
         check_window = source == RegistrationSource.SELF
     _check_open(event, now=now, check_window=check_window)
-    # The person's record needs no seat: save it before taking the event's lock, so that the
-    # lock is held only for one locking read, one insert and the commit.
+    # The person's record needs no seat: saved before the event's lock is taken.
     volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
-    event, taken, existing_id = _lock_event_for(session, event.id, volunteer_id=volunteer.id)
-    _check_open(event, now=now, check_window=check_window)
-    registration = session.get(Registration, existing_id, populate_existing=True) if existing_id else None
-    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
-        return registration, False  # the same person again (a rejected one stays rejected)
-
-    approval = event.requires_approval and source == RegistrationSource.SELF
-    status = _seat_status(event, taken=taken, approval=approval)
-    created = registration is None
-    if created:
-        registration = Registration(
-            event_id=event.id, volunteer=volunteer, ticket_secret=new_ticket_secret(), created_at=now
+    values = {
+        "event_id": event.id,
+        "volunteer_id": volunteer.id,
+        "ticket_secret": new_ticket_secret(),
+        "source": source,
+        "answers": cleaned,
+        "language": volunteer.language,
+        "consent_version": PRIVACY_NOTICE_VERSION if data.consent else "",
+    }
+    connection = session.connection()
+    locked = connection.execute(_LOCK_EVENT, {"event_id": event.id}).first()
+    if locked is None:
+        raise NotFound(_l("No such event."))
+    _check_open(locked, now=now, check_window=check_window)
+    approval = locked.requires_approval and source == RegistrationSource.SELF
+    inserted = connection.execute(
+        _INSERT_WITH_SEAT,
+        {
+            **values,
+            "now": now,
+            "capacity": locked.capacity,
+            "waitlist": locked.waitlist_enabled,
+            "seat_status": RegistrationStatus.PENDING if approval else RegistrationStatus.CONFIRMED,
+        },
+    ).first()
+    if inserted is not None:
+        registration_id, status = inserted[0], RegistrationStatus(inserted[1])
+        registration = attach_row(
+            session,
+            Registration,
+            id=registration_id,
+            **values,
+            status=status,
+            created_at=now,
+            updated_at=now,
+            confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+            cancelled_at=None,
         )
-        session.add(registration)
-    else:  # a cancelled person comes back: a new place in the queue
-        registration.created_at = now
-    _enter(registration, status, now)
-    registration.event = event
-    registration.source = source
-    registration.answers = cleaned
-    registration.language = volunteer.language
-    registration.consent_version = PRIVACY_NOTICE_VERSION if data.consent else registration.consent_version
-    registration.updated_at = now
-    session.flush()
+        created = True
+    else:  # the person is registered already, or the event is full and has no waitlist
+        taken, existing_id = connection.execute(
+            _SEATS_AND_EXISTING, {"event_id": event.id, "volunteer_id": volunteer.id}
+        ).one()
+        if existing_id is None:
+            raise Conflict(_l("Sorry, this event is full."), code="event_full")
+        registration = session.get(Registration, existing_id, populate_existing=True)
+        if registration.status != RegistrationStatus.CANCELLED:
+            return registration, False  # the same person again (a rejected one stays rejected)
+        # a cancelled person comes back: a new place in the queue
+        status = _seat_status(locked, taken=taken, approval=approval)
+        _enter(registration, status, now)
+        registration.created_at = registration.updated_at = now
+        registration.source = source
+        registration.answers = cleaned
+        registration.language = volunteer.language
+        registration.consent_version = values["consent_version"] or registration.consent_version
+        session.flush()
+        created = False
     if actor is not None or not created:  # a person's own registration is its own record
         audit.record(
             session,
@@ -436,9 +529,9 @@ def registration_for_secret(session, ticket_secret: str) -> Registration | None:
     return session.scalar(select(Registration).where(Registration.ticket_secret == ticket_secret))
 
 
-def has_usable_ticket(registration: Registration) -> bool:
-    """Only a confirmed registration has a ticket that gets a person in."""
-    return registration.status == RegistrationStatus.CONFIRMED
+def has_usable_ticket(status: RegistrationStatus) -> bool:
+    """Only a confirmed registration (``status``) has a ticket that gets a person in."""
+    return status == RegistrationStatus.CONFIRMED
 
 
 def waitlist_position(session, registration: Registration) -> int | None:

@@ -137,7 +137,7 @@ def manage(token: str):
 
 def _manage_page(registration: Registration, token: str, form, status: int = 200):
     ticket_token = (
-        signer().token_for(registration.ticket_secret) if services.has_usable_ticket(registration) else None
+        signer().token_for(registration.ticket_secret) if services.has_usable_ticket(registration.status) else None
     )
     return render_template(
         "registration/manage.html",
@@ -205,7 +205,7 @@ def _confirmed_ticket(token: str) -> str:
     if secret is None:
         raise NotFound()
     registration = services.registration_for_secret(db.session, secret)
-    if registration is None or not services.has_usable_ticket(registration):
+    if registration is None or not services.has_usable_ticket(registration.status):
         raise NotFound()
     return signer().token_for(secret)
 
