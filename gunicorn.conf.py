@@ -17,11 +17,11 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 #: a worker takes a connection only when one of its threads is free, and closes it after the
 #: answer (no keep-alive: nginx in front keeps the browsers' connections). Under a rush the
-#: waiting connections then queue in the kernel in arrival order and go to whichever worker
-#: frees a thread first, instead of piling up behind one busy worker, which had taken them
-#: all: with keep-alive, registration's p99 during a rush of 50 at a time was 0.5-0.9 s
-#: against 0.17-0.25 s without. gunicorn warns at start that no keep-alive connection can
-#: be handled: that is this setting.
+#: waiting connections queue in the kernel in arrival order and go to whichever worker frees
+#: a thread first, instead of piling up behind the one busy worker that took most of them.
+#: Registration's p99 in a rush of 50 at a time: 0.44-0.47 s with keep-alive, 0.16-0.21 s
+#: without (benchmarks/registration_rush.py, 2 cores). gunicorn's start-up warning that no
+#: keep-alive connection can be handled is this setting.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or threads)
 #: a request taking longer than this is a bug: bulk work runs as a background job
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)

@@ -61,6 +61,23 @@ def emit(figures: dict) -> None:
     print(json.dumps(figures, ensure_ascii=False, sort_keys=True), flush=True)
 
 
+def page_weight_kb(base_url: str, path: str) -> float:
+    """A page as a browser fetches it: its HTML and the stylesheets and scripts it links,
+    each gzip-compressed (what goes over the wire), in KB."""
+    import gzip
+    import re
+
+    def fetch(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+
+    html = fetch(base_url + path)
+    total = len(gzip.compress(html, compresslevel=6))
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
+        total += len(gzip.compress(fetch(base_url + asset.decode()), compresslevel=6))
+    return round(total / 1024, 1)
+
+
 class Milestones:
     """A progress callback: at the n-th call, run ``actions[n]`` in a thread of its own (so the
     client that gave the n-th answer goes on at once). ``fired`` lists the marks reached."""
@@ -127,7 +144,8 @@ class Server:
                 "app:app",
             ],
             # the settings of gunicorn.conf.py (production's), with this many workers and threads
-            cwd=ROOT, env={**self.env, "GUNICORN_WORKERS": str(self.workers), "GUNICORN_THREADS": str(self.threads)},
+            cwd=ROOT,
+            env={**self.env, "GUNICORN_WORKERS": str(self.workers), "GUNICORN_THREADS": str(self.threads)},
             stdout=log, stderr=log, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout

@@ -24,7 +24,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from benchmarks.harness import arguments, emit, percentile, served_app
+from benchmarks.harness import arguments, emit, page_weight_kb, percentile, served_app
 
 
 def _national_id(n: int) -> str:
@@ -147,6 +147,10 @@ def main() -> None:
         with urllib.request.urlopen(request, timeout=30) as response:
             stored_confirmed = json.loads(response.read())["total"]
         latencies = [t for _c, t, _r, _s in results]
+        page_kb = {
+            "event_page_kb_gzip": page_weight_kb(server.url, public_page),
+            "form_page_kb_gzip": page_weight_kb(server.url, public_page + "/register"),
+        }
     emit(
         {
             "benchmark": "registration_rush",
@@ -163,7 +167,11 @@ def main() -> None:
             "per_second": round(people / elapsed, 1),
             "p50_ms": round(percentile(latencies, 50) * 1000, 1),
             "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-            "ok": errors == warm_errors == 0 and len(confirmed) == seats == stored_confirmed and in_order,
+            **page_kb,
+            "ok": errors == warm_errors == 0
+            and len(confirmed) == seats == stored_confirmed
+            and in_order
+            and max(page_kb.values()) <= 50,
         }
     )
 

@@ -9,10 +9,9 @@ import random
 import sqlite3
 import time
 from datetime import UTC, datetime
-
-from flask_sqlalchemy import SQLAlchemy
 from typing import Any, TypeVar
 
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError

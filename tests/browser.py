@@ -1,16 +1,21 @@
 """Real headless Chromium (Debian's package) driven by Playwright, and a live app server.
 
-Used by the browser tests through the fixtures in ``conftest.py``. A missing browser is a
+Used by the browser tests through the fixtures in ``conftest.py``, and by
+``benchmarks/checkin_load.py`` (first scan after the scanner page loads). A missing browser is a
 set-up failure under CI=true, a visible skip elsewhere.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
+import segno
+from PIL import Image
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -37,6 +42,27 @@ def launch(playwright, extra_args=()):
             pytest.fail(message)
         pytest.skip(message)
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+def write_camera_video(path: Path, text: str, width: int = 640, height: int = 480) -> None:
+    """One Y4M 4:2:0 frame showing ``text`` as a QR code (Chromium loops it as a camera)."""
+    png = io.BytesIO()
+    segno.make_qr(text, error="m").save(png, kind="png", scale=8, border=4)
+    qr = Image.open(io.BytesIO(png.getvalue())).convert("L")
+    side = min(height - 40, qr.width)
+    qr = qr.resize((side, side), Image.NEAREST)
+    frame = Image.new("RGB", (width, height), "white")
+    frame.paste(qr.convert("RGB"), ((width - side) // 2, (height - side) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n")
+        out.write(
+            y.tobytes()
+            + cb.resize(half, Image.BILINEAR).tobytes()
+            + cr.resize(half, Image.BILINEAR).tobytes()
+        )
 
 
 class LiveServer:

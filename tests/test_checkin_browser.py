@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import time
-from pathlib import Path
 
 import pytest
-import segno
-from PIL import Image
 from sqlalchemy import func, select
 
 from eventsys.checkin.models import CheckIn
 from eventsys.db import db
-from tests.browser import PHONE, launch
+from tests.browser import PHONE, launch, write_camera_video
 
 pytestmark = pytest.mark.browser
-
-
-def write_camera_video(path: Path, text: str, width: int = 640, height: int = 480) -> None:
-    """One Y4M 4:2:0 frame showing ``text`` as a QR code (Chromium loops it as a camera)."""
-    png = io.BytesIO()
-    segno.make_qr(text, error="m").save(png, kind="png", scale=8, border=4)
-    qr = Image.open(io.BytesIO(png.getvalue())).convert("L")
-    side = min(height - 40, qr.width)
-    qr = qr.resize((side, side), Image.NEAREST)
-    frame = Image.new("RGB", (width, height), "white")
-    frame.paste(qr.convert("RGB"), ((width - side) // 2, (height - side) // 2))
-    y, cb, cr = frame.convert("YCbCr").split()
-    half = (width // 2, height // 2)
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode())
-        out.write(b"FRAME\n")
-        out.write(
-            y.tobytes()
-            + cb.resize(half, Image.BILINEAR).tobytes()
-            + cr.resize(half, Image.BILINEAR).tobytes()
-        )
 
 
 def log_in(page, base_url: str, user) -> None:

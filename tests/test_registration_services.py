@@ -216,7 +216,7 @@ def test_no_capacity_means_no_limit(make_event, person, register_person):
     assert services.seats_left(db.session, event) is None
 
 
-def test_a_full_event_still_answers_a_repeat_with_the_existing_registration(make_event, person, register_person):
+def test_a_full_event_still_answers_a_repeat_with_the_existing_one(make_event, person, register_person):
     event = make_event(capacity=1, waitlist_enabled=False)
     data = person()
     first, _ = register_person(event, data)

@@ -159,7 +159,9 @@ def get_event(event_id: int):
     return jsonify(event_payload(_managed_event(event_id)))
 
 
-def _registration_result(registration_id: int, status: RegistrationStatus, ticket_secret: str) -> dict[str, Any]:
+def _registration_result(
+    registration_id: int, status: RegistrationStatus, ticket_secret: str
+) -> dict[str, Any]:
     """The answer to a registration, made from values read before the commit: the commit
     expires the object, and the signing is better done after the seat's lock is released."""
     manage_token = signer().manage_token(registration_id, ticket_secret)

@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event as sa_event
 from sqlalchemy import Boolean, Integer, bindparam, case, func, insert, literal, null, or_, select
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from eventsys import audit
@@ -214,9 +214,10 @@ _taken = func.count()
 _has_seat = _taken < func.coalesce(bindparam("capacity", type_=Integer), _taken + 1)
 _seat = (
     select(
-        case((_has_seat, bindparam("seat_status", type_=_status_type)), else_=literal(
-            RegistrationStatus.WAITLISTED, _status_type
-        )).label("status"),
+        case(
+            (_has_seat, bindparam("seat_status", type_=_status_type)),
+            else_=literal(RegistrationStatus.WAITLISTED, _status_type),
+        ).label("status"),
         _has_seat.label("has_seat"),
     )
     .where(_registrations.c.event_id == bindparam("event_id"), _registrations.c.status.in_(ACTIVE_STATUSES))
@@ -236,7 +237,8 @@ _INSERT_WITH_SEAT = (
          "consent_version", "created_at", "updated_at", "status", "confirmed_at"],
         select(
             *(bindparam(name, type_=_registrations.c[name].type) for name in (
-                "event_id", "volunteer_id", "ticket_secret", "source", "answers", "language", "consent_version"
+                "event_id", "volunteer_id", "ticket_secret", "source", "answers", "language",
+                "consent_version",
             )),
             _now,
             _now,
@@ -262,7 +264,10 @@ _SEATS_AND_EXISTING = select(
     .where(Registration.event_id == bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES))
     .scalar_subquery(),
     select(Registration.id)
-    .where(Registration.event_id == bindparam("event_id"), Registration.volunteer_id == bindparam("volunteer_id"))
+    .where(
+        Registration.event_id == bindparam("event_id"),
+        Registration.volunteer_id == bindparam("volunteer_id"),
+    )
     .scalar_subquery(),
 )
 

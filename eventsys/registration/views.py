@@ -136,9 +136,8 @@ def manage(token: str):
 
 
 def _manage_page(registration: Registration, token: str, form, status: int = 200):
-    ticket_token = (
-        signer().token_for(registration.ticket_secret) if services.has_usable_ticket(registration.status) else None
-    )
+    usable = services.has_usable_ticket(registration.status)
+    ticket_token = signer().token_for(registration.ticket_secret) if usable else None
     return render_template(
         "registration/manage.html",
         registration=registration,
