@@ -281,7 +281,7 @@ def main() -> None:
     args = arguments(__doc__).parse_args()
     tickets, crash_tickets = (2_000, 1_000) if args.quick else (20_000, 5_000)
     figures: dict = {"benchmark": "checkin_load", "db": args.db, "tickets": tickets, "scanners": SCANNERS}
-    with served_app(db=args.db, workers=2) as server:
+    with served_app(db=args.db, workers=None) as server:  # production's gunicorn settings
         figures["scanner_page_kb_gzip"] = scanner_page_kb(server.port)
         seeded_at = time.perf_counter()
         data = seed(server.database_url, tickets + 1, crash_tickets)  # one more for the camera
