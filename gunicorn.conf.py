@@ -21,7 +21,8 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 #: a thread first, instead of piling up behind the one busy worker that took most of them.
 #: Registration's p99 in a rush of 50 at a time: 0.44-0.47 s with keep-alive, 0.16-0.21 s
 #: without (benchmarks/registration_rush.py, 2 cores). gunicorn's start-up warning that no
-#: keep-alive connection can be handled is this setting.
+#: keep-alive connection can be handled is this setting. ``keepalive`` below stays 5: gunicorn
+#: also gives a connection that has not sent its request yet that long on its poller.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or threads)
 #: a request taking longer than this is a bug: bulk work runs as a background job
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)

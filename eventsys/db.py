@@ -15,7 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached, scoped_session
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -51,14 +51,16 @@ def remove_session(exception: BaseException | None = None) -> None:
         db.session.registry.clear()
 
 
-Model = TypeVar("Model", bound=Base)
+ModelT = TypeVar("ModelT", bound=Base)
 
 
-def insert_object(session, model: type[Model], **values: Any) -> Model:
+def insert_object(session, model: type[ModelT], **values: Any) -> ModelT:
     """INSERT one ``model`` row with a single Core statement and attach it to ``session``:
     no unit of work. For work done while others wait on a lock (a rush for an event's
-    seats), where the ORM's flush of one object costs several times its INSERT. Pending
-    changes are flushed first; column defaults apply.
+    seats), where the ORM's flush of one object costs several times its INSERT.
+
+    ``values`` are column names. Pending changes are flushed first. Column defaults apply
+    in the database; the object reads them on first use (one SELECT).
     """
     session.flush()
     new_id = session.connection().execute(_insert_returning_id(model.__table__), values).scalar_one()
@@ -70,14 +72,51 @@ def _insert_returning_id(table: Table):
     return table.insert().returning(table.c.id)
 
 
-def attach_row(session, model: type[Model], **values: Any) -> Model:
+_ATTACHED = "eventsys.attached_rows"
+
+
+def attach_row(session, model: type[ModelT], **values: Any) -> ModelT:
     """The object for a row a Core statement has just inserted (``values`` include its id),
     attached to ``session`` as persistent without reading the row back. Attributes not
-    given are loaded on first use."""
+    given are loaded on first use. Like an object the ORM inserted, it leaves the session
+    if its transaction is rolled back."""
+    if isinstance(session, scoped_session):
+        session = session()
     instance = model(**values)
     make_transient_to_detached(instance)
     session.add(instance)
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_ATTACHED, []).append((transaction, instance))
     return instance
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_rows(session, previous_transaction) -> None:
+    """Expunge the attached objects whose rows the rollback (of a transaction or a
+    savepoint) took away: otherwise they linger and the next row given the same id clashes."""
+    kept = []
+    for transaction, instance in session.info.get(_ATTACHED, ()):
+        inside = transaction
+        while inside is not None and inside is not previous_transaction:
+            inside = inside.parent
+        if inside is None:
+            kept.append((transaction, instance))
+        elif instance in session:
+            session.expunge(instance)
+    session.info[_ATTACHED] = kept
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_rows(session) -> None:
+    """A committed savepoint hands its rows to the enclosing transaction; a committed
+    transaction keeps them for good (nothing left to track)."""
+    kept = []
+    for transaction, instance in session.info.get(_ATTACHED, ()):
+        while transaction is not None and not transaction.is_active:
+            transaction = transaction.parent
+        if transaction is not None:
+            kept.append((transaction, instance))
+    session.info[_ATTACHED] = kept
 
 
 def utcnow() -> datetime:

@@ -107,3 +107,18 @@ def test_walk_in_page(client, app, make_user, make_event, login):
     client.post("/logout")
     login(other_staff)
     assert client.get(f"/checkin/{event.id}/walk-in").status_code in (403, 404)
+
+
+def test_a_refused_walk_in_leaves_nothing_behind(client, app, make_user, make_event, login):
+    """A full event without a waitlist: the person is not registered, and their record is
+    not kept either (nothing half-written)."""
+    event, staff = _door(make_user, make_event, capacity=0, waitlist_enabled=False)
+    login(staff)
+    response = client.post(
+        f"/checkin/{event.id}/walk-in",
+        data={"prefix": "นาย", "first_name": "สมชาย", "last_name": "มีสุข", "phone": "0812345678"},
+    )
+    assert response.status_code == 200 and "เต็ม" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0

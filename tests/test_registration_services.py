@@ -260,3 +260,30 @@ def test_the_seat_rule_reads_the_event_as_it_is_when_locked(make_event, person, 
     with pytest.raises(Conflict) as error:
         register_person(event, person())
     assert error.value.code == "registration_closed"
+
+
+def test_a_rolled_back_registration_leaves_the_session(app, make_event, person, now):
+    """The seat's row is inserted by Core and its object attached: a rollback (of the
+    transaction or of a savepoint) must forget the object, as for one the ORM inserted,
+    so that the next row given the same id does not clash with it."""
+    event = make_event(capacity=5)
+    cipher = app.extensions["eventsys.id_cipher"]
+
+    def register(data):
+        return services.register(
+            db.session, event=event, data=data, answers=None, source=RegistrationSource.SELF,
+            actor=None, now=now, cipher=cipher,
+        )[0]  # fmt: skip
+
+    gone, _ = register(person()), db.session.rollback()
+    assert gone not in db.session
+    with db.session.begin_nested():
+        kept = register(person())
+    savepoint = db.session.begin_nested()
+    undone = register(person())
+    savepoint.rollback()
+    assert kept in db.session and undone not in db.session
+    again = register(person())
+    db.session.commit()
+    stored = {r.id: r.volunteer.first_name for r in db.session.scalars(select(Registration))}
+    assert stored == {kept.id: kept.volunteer.first_name, again.id: again.volunteer.first_name}

@@ -118,8 +118,11 @@ def walk_in(event_id: int):
                 if name in form:
                     form[name].errors.append(str(message))
             flash(str(error.message), "error")
-        except DomainError as error:
-            db.session.commit()  # a walk-in put on the waitlist keeps their place
+        except services.CheckInRefused as error:
+            db.session.commit()  # registered but waitlisted (or awaiting approval): they keep their place
+            flash(str(error.message), "error")
+        except DomainError as error:  # not registered (event full, closed): nothing is kept
+            db.session.rollback()
             flash(str(error.message), "error")
         else:
             name = outcome.attendee.name

@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
@@ -416,7 +417,20 @@ def remove_staff(session, *, event: Event, user_id: int, actor: User, now: datet
     )
 
 
-def registration_is_open(event: Event, *, now: datetime) -> bool:
+class RegistrationWindow(Protocol):
+    """What the registration rules read of an event: an Event, or its row as read under
+    the event's lock (``registration.services``)."""
+
+    status: EventStatus
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    ends_at: datetime
+    capacity: int | None
+    waitlist_enabled: bool
+    requires_approval: bool
+
+
+def registration_is_open(event: RegistrationWindow, *, now: datetime) -> bool:
     """Published, and now inside the registration window (open until the event ends by default)."""
     if event.status != EventStatus.PUBLISHED:
         return False

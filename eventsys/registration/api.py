@@ -220,10 +220,14 @@ def create_registration(event_id: int):
     except Exception:
         db.session.rollback()
         raise
-    answer = (registration.id, registration.status, registration.ticket_secret)
+    answer = {  # read before the commit expires them
+        "registration_id": registration.id,
+        "status": registration.status,
+        "ticket_secret": registration.ticket_secret,
+    }
     db.session.commit()
     send_notices(db.session)
-    return jsonify(_registration_result(*answer)), 201 if created else 200
+    return jsonify(_registration_result(**answer)), 201 if created else 200
 
 
 def registration_item(registration: Registration) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from eventsys import audit
 from eventsys.db import attach_row
 from eventsys.errors import Conflict, NotFound, RuleViolation
 from eventsys.events.models import Event, EventStatus, Question, QuestionKind
-from eventsys.events.services import registration_is_open
+from eventsys.events.services import RegistrationWindow, registration_is_open
 from eventsys.jobs.services import create_job
 from eventsys.registration.models import (
     ACTIVE_STATUSES,
@@ -69,13 +69,22 @@ def lock_event(session, event_id: int) -> Event:
     return event
 
 
+#: registrations holding a seat at event ``:event_id``: confirmed ones and those awaiting approval
+_SEATS_TAKEN = (
+    select(func.count())
+    .select_from(Registration)
+    .where(Registration.event_id == bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES))
+)
+
+#: the registration of person ``:volunteer_id`` at event ``:event_id``, if any
+_EXISTING = select(Registration.id).where(
+    Registration.event_id == bindparam("event_id"), Registration.volunteer_id == bindparam("volunteer_id")
+)
+
+
 def seats_taken(session, event_id: int) -> int:
     """Registrations holding a seat: confirmed ones and those awaiting approval."""
-    return session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES))
-    )
+    return session.scalar(_SEATS_TAKEN, {"event_id": event_id})
 
 
 def seats_left(session, event: Event) -> int | None:
@@ -172,7 +181,7 @@ def clean_answers(questions: list[Question], answers: dict[str, Any] | None) -> 
 # --- registering ---------------------------------------------------------------------------------
 
 
-def _closed_message(event, now: datetime) -> str:
+def _closed_message(event: RegistrationWindow, now: datetime) -> str:
     if event.status != EventStatus.PUBLISHED:
         return _l("Registration is not open: this event is not accepting registrations.")
     if event.registration_opens_at and now < event.registration_opens_at:
@@ -180,8 +189,7 @@ def _closed_message(event, now: datetime) -> str:
     return _l("Registration has closed for this event.")
 
 
-def _check_open(event, *, now: datetime, check_window: bool) -> None:
-    """``event``: the Event, or the row read under its lock (same attribute names)."""
+def _check_open(event: RegistrationWindow, *, now: datetime, check_window: bool) -> None:
     if (check_window and not registration_is_open(event, now=now)) or event.status == EventStatus.ARCHIVED:
         raise Conflict(_closed_message(event, now), code="registration_closed")
 
@@ -210,7 +218,7 @@ _LOCK_EVENT = (
 _registrations = Registration.__table__
 _status_type = _registrations.c.status.type
 _taken = func.count()
-#: seats are left (a NULL capacity: no limit)
+#: seats are left (a NULL capacity: no limit); the rule of :func:`_seat_status`, in SQL
 _has_seat = _taken < func.coalesce(bindparam("capacity", type_=Integer), _taken + 1)
 _seat = (
     select(
@@ -224,6 +232,8 @@ _seat = (
     .subquery("seat")
 )
 _now = bindparam("now", type_=_registrations.c.created_at.type)
+#: the columns :func:`register` gives as they are
+_GIVEN = ("event_id", "volunteer_id", "ticket_secret", "source", "answers", "language", "consent_version")
 
 #: the new registration with the status its place in the queue gives: a seat (confirmed, or
 #: pending approval) while seats are left, else the waitlist if the event has one, else
@@ -233,47 +243,25 @@ _now = bindparam("now", type_=_registrations.c.created_at.type)
 _INSERT_WITH_SEAT = (
     insert(_registrations)
     .from_select(
-        ["event_id", "volunteer_id", "ticket_secret", "source", "answers", "language",
-         "consent_version", "created_at", "updated_at", "status", "confirmed_at"],
+        [*_GIVEN, "created_at", "updated_at", "status", "confirmed_at"],
         select(
-            *(bindparam(name, type_=_registrations.c[name].type) for name in (
-                "event_id", "volunteer_id", "ticket_secret", "source", "answers", "language",
-                "consent_version",
-            )),
+            *(bindparam(name, type_=_registrations.c[name].type) for name in _GIVEN),
             _now,
             _now,
             _seat.c.status,
             case((_seat.c.status == RegistrationStatus.CONFIRMED, _now), else_=null()),
-        ).where(
-            or_(_seat.c.has_seat, bindparam("waitlist", type_=Boolean)),
-            ~select(_registrations.c.id)
-            .where(
-                _registrations.c.event_id == bindparam("event_id"),
-                _registrations.c.volunteer_id == bindparam("volunteer_id"),
-            )
-            .exists(),
-        ),
+        ).where(or_(_seat.c.has_seat, bindparam("waitlist", type_=Boolean)), ~_EXISTING.exists()),
     )
     .returning(_registrations.c.id, _registrations.c.status)
-)  # fmt: skip
-
-#: when the insert above added nothing: seats taken, and this person's registration if any
-_SEATS_AND_EXISTING = select(
-    select(func.count())
-    .select_from(Registration)
-    .where(Registration.event_id == bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES))
-    .scalar_subquery(),
-    select(Registration.id)
-    .where(
-        Registration.event_id == bindparam("event_id"),
-        Registration.volunteer_id == bindparam("volunteer_id"),
-    )
-    .scalar_subquery(),
 )
 
+#: when the insert above added nothing: seats taken, and this person's registration if any
+_SEATS_AND_EXISTING = select(_SEATS_TAKEN.scalar_subquery(), _EXISTING.scalar_subquery())
 
-def _seat_status(event, *, taken: int, approval: bool) -> RegistrationStatus:
-    """The status a newcomer gets now (the event is locked); Conflict("event_full") if none."""
+
+def _seat_status(event: RegistrationWindow, *, taken: int, approval: bool) -> RegistrationStatus:
+    """The status a newcomer gets now (the event is locked); Conflict("event_full") if none.
+    The same rule as ``_INSERT_WITH_SEAT``'s, for a cancelled person coming back."""
     if event.capacity is None or taken < event.capacity:
         return RegistrationStatus.PENDING if approval else RegistrationStatus.CONFIRMED
     if event.waitlist_enabled:
@@ -329,7 +317,7 @@ def register(
     _check_open(event, now=now, check_window=check_window)
     # The person's record needs no seat: saved before the event's lock is taken.
     volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
-    values = {
+    given = {
         "event_id": event.id,
         "volunteer_id": volunteer.id,
         "ticket_secret": new_ticket_secret(),
@@ -347,7 +335,7 @@ def register(
     inserted = connection.execute(
         _INSERT_WITH_SEAT,
         {
-            **values,
+            **given,
             "now": now,
             "capacity": locked.capacity,
             "waitlist": locked.waitlist_enabled,
@@ -355,19 +343,18 @@ def register(
         },
     ).first()
     if inserted is not None:
-        registration_id, status = inserted[0], RegistrationStatus(inserted[1])
+        status = RegistrationStatus(inserted[1])
         registration = attach_row(
             session,
             Registration,
-            id=registration_id,
-            **values,
+            id=inserted[0],
+            **given,
             status=status,
             created_at=now,
             updated_at=now,
             confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
             cancelled_at=None,
         )
-        created = True
     else:  # the person is registered already, or the event is full and has no waitlist
         taken, existing_id = connection.execute(
             _SEATS_AND_EXISTING, {"event_id": event.id, "volunteer_id": volunteer.id}
@@ -384,14 +371,13 @@ def register(
         registration.source = source
         registration.answers = cleaned
         registration.language = volunteer.language
-        registration.consent_version = values["consent_version"] or registration.consent_version
+        registration.consent_version = given["consent_version"] or registration.consent_version
         session.flush()
-        created = False
-    if actor is not None or not created:  # a person's own registration is its own record
+    if actor is not None or inserted is None:  # a person's own registration is its own record
         audit.record(
             session,
             actor=actor,
-            action="registration.create" if created else "registration.reactivate",
+            action="registration.create" if inserted is not None else "registration.reactivate",
             target=registration,
             details={"status": status.value, "source": source.value},
             now=now,
