@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
 import logging
 import random
 import sqlite3
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, Table, event
+from sqlalchemy import DateTime, Enum, MetaData, Table, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, scoped_session
@@ -220,6 +221,22 @@ def _sqlite_on_begin(conn) -> None:
         _begin_immediate(conn)
     else:
         conn.exec_driver_sql("BEGIN")
+
+
+def lock_name(session, name: str) -> None:
+    """Hold a lock on ``name`` until the transaction ends: for a rule about rows that may not
+    exist yet ("is this person already on file?"), where there is no row to lock.
+
+    PostgreSQL: a transaction-level advisory lock on a 64-bit hash of the name. SQLite: the
+    write transaction (``begin_write``) already admits one writer at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    session.execute(_ADVISORY_LOCK, {"key": key})
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def begin_write(session) -> None:

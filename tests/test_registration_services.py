@@ -287,3 +287,41 @@ def test_a_rolled_back_registration_leaves_the_session(app, make_event, person, 
     db.session.commit()
     stored = {r.id: r.volunteer.first_name for r in db.session.scalars(select(Registration))}
     assert stored == {kept.id: kept.volunteer.first_name, again.id: again.volunteer.first_name}
+
+
+@pytest.mark.parametrize("identity", ["national_id", "name_and_phone"])
+def test_the_same_new_person_submitting_twice_at_once_is_one_person(app, make_event, person, now, identity):
+    """A double tap on a slow network: two requests for a person not yet in the registry
+    arrive together. One record, one registration, and both answered (no 500)."""
+    event = make_event(capacity=5)
+    data = person() if identity == "national_id" else person(national_id="")
+    cipher = app.extensions["eventsys.id_cipher"]
+    answers: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+    engine, event_id = db.engine, event.id
+
+    def worker():
+        with app.app_context(), Session(engine) as session:
+            try:
+                barrier.wait()
+                begin_write(session)
+                registration, created = services.register(
+                    session, event=session.get(Event, event_id), data=data, answers=None,
+                    source=RegistrationSource.SELF, actor=None, now=now, cipher=cipher,
+                )  # fmt: skip
+                session.commit()
+                answers.append((registration.id, created))
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.rollback()
+    assert errors == []
+    assert len({registration_id for registration_id, _ in answers}) == 1
+    assert sorted(created for _, created in answers) == [False, False, False, True]
+    assert db.session.scalar(select(db.func.count()).select_from(Volunteer)) == 1

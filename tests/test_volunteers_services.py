@@ -238,6 +238,32 @@ def test_merge_moves_registrations_and_check_ins(
     assert log.target_id == str(keep.id) and log.details["merged_id"] == drop.id
 
 
+def test_merge_gives_a_seat_freed_by_one_person_holding_two_to_the_waitlist(
+    app, make_volunteer, make_event, make_user, make_registration, cipher, now
+):
+    """Both records held a seat at a full event: merged, the person holds one, and the
+    first waitlisted person gets the other (and is e-mailed)."""
+    from eventsys.jobs.models import Job
+    from eventsys.registration.models import Registration, RegistrationStatus
+
+    organizer = make_user()
+    event = make_event(capacity=2, waitlist_enabled=True)
+    keep, drop = make_volunteer("สมชาย", phone="0811111111"), make_volunteer("สมชาย", phone="0822222222")
+    waiting_person = make_volunteer("สมหญิง", phone="0833333333", email="w@x.org")
+    make_registration(event, keep)
+    make_registration(event, drop)
+    waiting = make_registration(event, waiting_person, status="waitlisted")
+    details = services.merge_volunteers(
+        db.session, keep=keep, drop=drop, cipher=cipher, actor=organizer, now=now
+    )
+    db.session.commit()
+    assert details["promoted"] == [waiting.id]
+    statuses = db.session.scalars(select(Registration.status).where(Registration.event_id == event.id)).all()
+    assert sorted(statuses) == [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED]
+    notice = db.session.scalar(select(Job).where(Job.kind == "registration_mail"))
+    assert notice.params == {"registration_id": waiting.id, "notice": "promoted"}
+
+
 def test_merge_refuses_two_certificates_for_one_event(
     app, make_volunteer, make_event, make_user, make_registration, cipher, now
 ):

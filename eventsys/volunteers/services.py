@@ -21,7 +21,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from eventsys import audit
 from eventsys.certificates.models import Certificate
 from eventsys.checkin.models import CheckIn
-from eventsys.db import utcnow
+from eventsys.db import lock_name, utcnow
 from eventsys.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
 from eventsys.registration.models import Registration
@@ -185,6 +185,17 @@ def find_existing(session, clean: CleanVolunteer, *, cipher: IdCipher) -> Volunt
     return None
 
 
+def _identity(clean: CleanVolunteer, *, cipher: IdCipher) -> str | None:
+    """What :func:`find_existing` looks a person up by, as one string (None: nothing)."""
+    if clean.national_id:
+        return "national_id:" + cipher.lookup_hash(clean.national_id)
+    if clean.passport_no:
+        return "passport:" + clean.passport_no
+    if clean.phone:
+        return f"name_phone:{clean.first_name}|{clean.last_name}|{clean.phone}"
+    return None
+
+
 def search_text_for(volunteer: Volunteer) -> str:
     """What substring search looks in: Thai and English names, lower-cased."""
     parts = (
@@ -301,6 +312,11 @@ def save_volunteer(
     """
     now = now or utcnow()
     clean = validate(data, require_phone=require_phone)
+    identity = _identity(clean, cipher=cipher)
+    if identity:
+        # The same new person twice at once (a double tap on a slow network): the second
+        # waits here for the first's commit, then finds the record instead of adding one.
+        lock_name(session, "volunteer:" + identity)
     volunteer = find_existing(session, clean, cipher=cipher)
     created = volunteer is None
     if created:
@@ -776,7 +792,14 @@ def merge_volunteers(
         raise RuleViolation(_l("Choose two different records to merge."))
     if keep.erased_at is not None or drop.erased_at is not None:
         raise RuleViolation(_l("An erased record cannot be merged."))
+    from eventsys.registration.services import fill_seats, lock_event  # that module imports this one
+
     details: dict[str, Any] = {"merged_id": drop.id, "moved": [], "combined": [], "check_ins_dropped": 0}
+    # Moving or removing a registration changes who holds the event's seats: under the
+    # event's lock, like registering (which could otherwise add ``keep`` meanwhile).
+    drop_events = session.scalars(select(Registration.event_id).where(Registration.volunteer_id == drop.id))
+    locked = {event_id: lock_event(session, event_id) for event_id in sorted(set(drop_events))}
+    freed: list[int] = []
     kept_by_event = {
         r.event_id: r
         for r in session.scalars(select(Registration).where(Registration.volunteer_id == keep.id))
@@ -819,6 +842,8 @@ def merge_volunteers(
         if certificates[loser.id]:
             certificates[loser.id].registration_id = winner.id
         winner.answers = {**(loser.answers or {}), **(winner.answers or {})}
+        if loser.holds_seat:
+            freed.append(registration.event_id)
         session.flush()
         session.delete(loser)
         session.flush()
@@ -827,6 +852,10 @@ def merge_volunteers(
             {"event_id": registration.event_id, "kept": winner.id, "removed": loser.id}
         )
     session.flush()
+    for event_id in freed:  # one person held two seats: the second goes to the waitlist
+        details.setdefault("promoted", []).extend(
+            r.id for r in fill_seats(session, event=locked[event_id], actor=actor, now=now)
+        )
     # Fill the kept record's empty fields from the other one.
     national_id = national_id_of(drop, cipher=cipher) if not keep.national_id_hash else None
     passport = drop.passport_no if not keep.passport_no else None

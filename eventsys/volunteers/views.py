@@ -22,6 +22,7 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, RuleViolation
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
+from eventsys.registration.tasks import send_notices
 from eventsys.volunteers import services, sheets, thai
 from eventsys.volunteers.crypto import cipher
 from eventsys.volunteers.forms import ImportForm, ImportStartForm, MergeForm, VolunteerForm
@@ -315,6 +316,7 @@ def merge():
             flash(str(error.message), "error")
             return redirect(url_for("volunteers.merge", keep=keep_id, drop=drop_id))
         db.session.commit()
+        send_notices(db.session)  # to anyone promoted into a seat the merge freed
         flash(_("The two records were merged."), "success")
         return redirect(url_for("volunteers.detail", volunteer_id=int(keep_id)))
     keep = services.get_volunteer(db.session, int(keep_id))
