@@ -247,28 +247,17 @@ def first_camera_scan(base_url: str, event_id: int, token: str) -> float:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import PHONE, launch, write_camera_video
+    from tests.browser import PHONE, launch_with_camera, log_in, write_camera_video
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         video = Path(tmp) / "camera.y4m"
         write_camera_video(video, token)
-        browser = launch(
-            playwright,
-            [
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
+        browser = launch_with_camera(playwright, video)
         try:
             context = browser.new_context(locale="th-TH", permissions=["camera"], **PHONE)
             context.set_default_timeout(15_000)
             page = context.new_page()
-            page.goto(base_url + "/login")
-            page.fill("input[name=email]", "door@example.org")
-            page.fill("input[name=password]", "benchmark password 1")
-            page.click("form button[type=submit] >> nth=-1")
-            page.wait_for_url(lambda url: "/login" not in url)
+            log_in(page, base_url, "door@example.org", "benchmark password 1")
             page.goto(f"{base_url}/checkin/{event_id}/", wait_until="load")
             loaded = time.perf_counter()
             page.wait_for_selector("#result.result-ok")

@@ -65,6 +65,26 @@ def write_camera_video(path: Path, text: str, width: int = 640, height: int = 48
         )
 
 
+def launch_with_camera(playwright, video: Path):
+    """Chromium whose camera shows ``video`` (see :func:`write_camera_video`), allowed without asking."""
+    return launch(
+        playwright,
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(base_url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 class LiveServer:
     """The app served by Werkzeug on a free loopback port, in a thread."""
 

@@ -9,17 +9,10 @@ from sqlalchemy import func, select
 
 from eventsys.checkin.models import CheckIn
 from eventsys.db import db
-from tests.browser import PHONE, launch, write_camera_video
+from tests.browser import PHONE, launch_with_camera, log_in, write_camera_video
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base_url: str, user) -> None:
-    page.goto(base_url + "/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("form button[type=submit] >> nth=-1")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def check_ins() -> list[CheckIn]:
@@ -34,19 +27,12 @@ def test_camera_scan_checks_the_person_in(
     registration = make_checkin_registration(event, first_name="ประภาพร")
     video = tmp_path / "cam.y4m"
     write_camera_video(video, ticket_token(registration))
-    browser = launch(
-        playwright_instance,
-        [
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
+    browser = launch_with_camera(playwright_instance, video)
     try:
         context = browser.new_context(locale="th-TH", permissions=["camera"], **PHONE)
         context.set_default_timeout(10_000)
         page = context.new_page()
-        log_in(page, live_server.url, staff)
+        log_in(page, live_server.url, staff.email, PASSWORD)
         with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answer:
             page.goto(f"{live_server.url}/checkin/{event.id}/")
             loaded = time.monotonic()
@@ -83,7 +69,7 @@ def test_offline_scans_survive_a_reload_and_sync_once(
     context = browser.new_context(locale="th-TH", bypass_csp=True, **PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    log_in(page, live_server.url, staff)
+    log_in(page, live_server.url, staff.email, PASSWORD)
     scanner_url = f"{live_server.url}/checkin/{event.id}/"
     page.goto(scanner_url)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
