@@ -19,6 +19,19 @@ ERROR = {
 }
 
 
+def json_content(schema: str) -> dict[str, Any]:
+    """A ``content`` entry: JSON described by ``#/components/schemas/<schema>``."""
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
+def request_body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": json_content(schema)}
+
+
+def answer(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": json_content(schema)}
+
+
 def error_responses(*statuses: int) -> dict[str, Any]:
     descriptions = {
         400: "Bad request",
@@ -29,13 +42,7 @@ def error_responses(*statuses: int) -> dict[str, Any]:
         422: "Invalid fields",
         429: "Rate limited",
     }
-    return {
-        str(status): {
-            "description": descriptions[status],
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
-        for status in statuses
-    }
+    return {str(status): answer(descriptions[status], "Error") for status in statuses}
 
 
 def openapi_document() -> dict[str, Any]:

@@ -75,6 +75,14 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; a 400 ``bad_request`` for anything else."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", _("Send a JSON object with Content-Type: application/json."))
+    return body
+
+
 def api_user() -> User | None:
     """The caller of an API route: a bearer token, or else the logged-in session.
 

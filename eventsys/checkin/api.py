@@ -14,19 +14,12 @@ from eventsys.api import bp
 from eventsys.checkin import services
 from eventsys.checkin.models import CheckInMethod
 from eventsys.db import begin_write, db, utcnow
-from eventsys.openapi import error_responses
+from eventsys.openapi import answer, error_responses, request_body
 from eventsys.registration.tickets import signer
-from eventsys.web import ApiError, api_auth, api_user
+from eventsys.web import ApiError, api_auth, api_user, json_body
 
 #: the most scans one batch may carry (a phone offline for a whole morning stays well below)
 BATCH_LIMIT = 1000
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", _("The body must be a JSON object."))
-    return body
 
 
 def _int_field(value: Any, name: str, *, required: bool) -> int | None:
@@ -94,7 +87,7 @@ def _item(body: dict[str, Any]) -> services.BatchItem:
 @bp.post("/checkins")
 @api_auth(Role.ORGANIZER, Role.STAFF)
 def create_checkin():
-    body = _json_body()
+    body = json_body()
     event_id = _int_field(body.get("event_id"), "event_id", required=True)
     item = _item(body)
     outcome = services.check_in_token(
@@ -110,15 +103,15 @@ def create_checkin():
         signer=signer(),
         now=utcnow(),
     )
-    answer = outcome.as_json()
+    result = outcome.as_json()
     db.session.commit()
-    return jsonify(answer)
+    return jsonify(result)
 
 
 @bp.post("/checkins/batch")
 @api_auth(Role.ORGANIZER, Role.STAFF)
 def create_checkin_batch():
-    body = _json_body()
+    body = json_body()
     event_id = _int_field(body.get("event_id"), "event_id", required=True)
     raw_items = body.get("items")
     if not isinstance(raw_items, list) or len(raw_items) > BATCH_LIMIT:
@@ -266,10 +259,6 @@ OPENAPI_SCHEMAS = {
 }
 
 
-def _json(schema: str) -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
-
-
 OPENAPI_PATHS = {
     "/checkins": {
         "post": {
@@ -279,10 +268,10 @@ OPENAPI_PATHS = {
                 "(waitlisted or pending), wrong_event, 403 forbidden (not staff of the event)."
             ),
             "operationId": "createCheckIn",
-            "requestBody": {"required": True, "content": _json("CheckInRequest")},
+            "requestBody": request_body("CheckInRequest"),
             "responses": {
-                "200": {"description": "checked_in or already_checked_in", "content": _json("CheckInResult")},
-                "409": {"description": "cancelled, not_confirmed or wrong_event", "content": _json("Error")},
+                "200": answer("checked_in or already_checked_in", "CheckInResult"),
+                "409": answer("cancelled, not_confirmed or wrong_event", "Error"),
                 **error_responses(400, 401, 403, 404, 422),
             },
         }
@@ -291,7 +280,7 @@ OPENAPI_PATHS = {
         "post": {
             "summary": "Sync scans queued offline; one result per item, in order",
             "operationId": "createCheckInBatch",
-            "requestBody": {"required": True, "content": _json("CheckInBatchRequest")},
+            "requestBody": request_body("CheckInBatchRequest"),
             "responses": {
                 "200": {
                     "description": "results",
@@ -319,7 +308,7 @@ OPENAPI_PATHS = {
             "operationId": "getAttendance",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": {
-                "200": {"description": "counts", "content": _json("Attendance")},
+                "200": answer("counts", "Attendance"),
                 **error_responses(401, 403, 404),
             },
         }

@@ -15,21 +15,14 @@ from eventsys.errors import PermissionDenied, RuleViolation
 from eventsys.events import services as event_services
 from eventsys.events.models import Event, EventStatus
 from eventsys.extensions import limiter
-from eventsys.openapi import error_responses
+from eventsys.openapi import answer, error_responses, request_body
 from eventsys.registration import services
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.tasks import send_notices
 from eventsys.registration.tickets import signer
 from eventsys.registration.views import registration_rate_limit
 from eventsys.volunteers.services import VolunteerData
-from eventsys.web import ApiError, api_auth, api_user, public
-
-
-def _json() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", _("Send a JSON object with Content-Type: application/json."))
-    return body
+from eventsys.web import ApiError, api_auth, api_user, json_body, public
 
 
 def _time(body: dict, name: str, errors: dict, *, required: bool = True) -> datetime | None:
@@ -88,7 +81,7 @@ def event_payload(event: Event) -> dict[str, Any]:
 @bp.post("/events")
 @api_auth(Role.ORGANIZER)
 def create_event():
-    body = _json()
+    body = json_body()
     errors: dict[str, str] = {}
     starts_at, ends_at = _time(body, "starts_at", errors), _time(body, "ends_at", errors)
     opens = _time(body, "registration_opens_at", errors, required=False)
@@ -182,7 +175,7 @@ def _text(body: dict, name: str) -> str:
 @public
 @limiter.limit(registration_rate_limit)
 def create_registration(event_id: int):
-    body = _json()
+    body = json_body()
     begin_write(db.session)
     event = db.session.get(Event, event_id)
     if event is None:
@@ -220,14 +213,14 @@ def create_registration(event_id: int):
     except Exception:
         db.session.rollback()
         raise
-    answer = {  # read before the commit expires them
+    result = {  # read before the commit expires them
         "registration_id": registration.id,
         "status": registration.status,
         "ticket_secret": registration.ticket_secret,
     }
     db.session.commit()
     send_notices(db.session)
-    return jsonify(_registration_result(**answer)), 201 if created else 200
+    return jsonify(_registration_result(**result)), 201 if created else 200
 
 
 def registration_item(registration: Registration) -> dict[str, Any]:
@@ -311,18 +304,6 @@ def cancel_registration(registration_id: int):
 # --- OpenAPI ---------------------------------------------------------------------------------------
 
 _TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset"}
-_JSON = "application/json"
-
-
-def _body(schema: str) -> dict[str, Any]:
-    return {"required": True, "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
-
-
-def _answer(description: str, schema: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
 
 
 OPENAPI_SCHEMAS: dict[str, Any] = {
@@ -475,8 +456,8 @@ OPENAPI_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Create an event (organizer)",
             "operationId": "createEvent",
-            "requestBody": _body("EventInput"),
-            "responses": {"201": _answer("The new event", "Event"), **error_responses(400, 401, 403, 422)},
+            "requestBody": request_body("EventInput"),
+            "responses": {"201": answer("The new event", "Event"), **error_responses(400, 401, 403, 422)},
         }
     },
     "/events/{event_id}": {
@@ -484,7 +465,7 @@ OPENAPI_PATHS: dict[str, Any] = {
             "summary": "One of the caller's events",
             "operationId": "getEvent",
             "parameters": [_EVENT_ID],
-            "responses": {"200": _answer("The event", "Event"), **error_responses(401, 403, 404)},
+            "responses": {"200": answer("The event", "Event"), **error_responses(401, 403, 404)},
         }
     },
     "/events/{event_id}/registrations": {
@@ -493,17 +474,17 @@ OPENAPI_PATHS: dict[str, Any] = {
             "operationId": "register",
             "security": [],
             "parameters": [_EVENT_ID],
-            "requestBody": _body("RegistrationInput"),
+            "requestBody": request_body("RegistrationInput"),
             "responses": {
-                "201": _answer("Registered: confirmed, waitlisted or pending approval", "RegistrationResult"),
-                "200": _answer(
+                "201": answer("Registered: confirmed, waitlisted or pending approval", "RegistrationResult"),
+                "200": answer(
                     "The same person was already registered: their registration", "RegistrationResult"
                 ),
-                "409": {
-                    "description": "`event_full` (full, no waitlist) or `registration_closed` "
+                "409": answer(
+                    "`event_full` (full, no waitlist) or `registration_closed` "
                     "(outside the window, or the event is not published)",
-                    "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
-                },
+                    "Error",
+                ),
                 **error_responses(400, 404, 422, 429),
             },
         },
@@ -521,7 +502,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                 },
             ],
             "responses": {
-                "200": _answer("One page", "RegistrationPage"),
+                "200": answer("One page", "RegistrationPage"),
                 **error_responses(401, 403, 404, 422),
             },
         },
@@ -535,7 +516,7 @@ OPENAPI_PATHS: dict[str, Any] = {
             "parameters": [
                 {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ],
-            "responses": {"200": _answer("Cancelled", "CancelResult"), **error_responses(401, 403, 404)},
+            "responses": {"200": answer("Cancelled", "CancelResult"), **error_responses(401, 403, 404)},
         }
     },
 }
