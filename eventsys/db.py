@@ -95,8 +95,11 @@ def attach_row(session, model: type[ModelT], **values: Any) -> ModelT:
 def _forget_rolled_back_rows(session, previous_transaction) -> None:
     """Expunge the attached objects whose rows the rollback (of a transaction or a
     savepoint) took away: otherwise they linger and the next row given the same id clashes."""
+    attached = session.info.get(_ATTACHED)
+    if not attached:
+        return
     kept = []
-    for transaction, instance in session.info.get(_ATTACHED, ()):
+    for transaction, instance in attached:
         inside = transaction
         while inside is not None and inside is not previous_transaction:
             inside = inside.parent
@@ -111,8 +114,11 @@ def _forget_rolled_back_rows(session, previous_transaction) -> None:
 def _keep_committed_rows(session) -> None:
     """A committed savepoint hands its rows to the enclosing transaction; a committed
     transaction keeps them for good (nothing left to track)."""
+    attached = session.info.get(_ATTACHED)
+    if not attached:
+        return
     kept = []
-    for transaction, instance in session.info.get(_ATTACHED, ()):
+    for transaction, instance in attached:
         while transaction is not None and not transaction.is_active:
             transaction = transaction.parent
         if transaction is not None:
@@ -223,6 +229,9 @@ def _sqlite_on_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def lock_name(session, name: str) -> None:
     """Hold a lock on ``name`` until the transaction ends: for a rule about rows that may not
     exist yet ("is this person already on file?"), where there is no row to lock.
@@ -234,9 +243,6 @@ def lock_name(session, name: str) -> None:
         return
     key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
     session.execute(_ADVISORY_LOCK, {"key": key})
-
-
-_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def begin_write(session) -> None:

@@ -24,7 +24,7 @@ from eventsys.checkin.models import CheckIn
 from eventsys.db import lock_name, utcnow
 from eventsys.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
-from eventsys.registration.models import Registration
+from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.volunteers import thai
 from eventsys.volunteers.crypto import IdCipher
 from eventsys.volunteers.models import Volunteer
@@ -185,15 +185,15 @@ def find_existing(session, clean: CleanVolunteer, *, cipher: IdCipher) -> Volunt
     return None
 
 
-def _identity(clean: CleanVolunteer, *, cipher: IdCipher) -> str | None:
-    """What :func:`find_existing` looks a person up by, as one string (None: nothing)."""
+def _identities(clean: CleanVolunteer, *, cipher: IdCipher) -> list[str]:
+    """What :func:`find_existing` may look a person up by, as strings, sorted (so that two
+    requests lock them in the same order)."""
     if clean.national_id:
-        return "national_id:" + cipher.lookup_hash(clean.national_id)
-    if clean.passport_no:
-        return "passport:" + clean.passport_no
+        return ["national_id:" + cipher.lookup_hash(clean.national_id)]
+    keys = ["passport:" + clean.passport_no] if clean.passport_no else []
     if clean.phone:
-        return f"name_phone:{clean.first_name}|{clean.last_name}|{clean.phone}"
-    return None
+        keys.append(f"name_phone:{clean.first_name}|{clean.last_name}|{clean.phone}")
+    return sorted(keys)
 
 
 def search_text_for(volunteer: Volunteer) -> str:
@@ -312,10 +312,9 @@ def save_volunteer(
     """
     now = now or utcnow()
     clean = validate(data, require_phone=require_phone)
-    identity = _identity(clean, cipher=cipher)
-    if identity:
-        # The same new person twice at once (a double tap on a slow network): the second
-        # waits here for the first's commit, then finds the record instead of adding one.
+    # The same new person twice at once (a double tap on a slow network): the second waits
+    # here for the first's commit, then finds the record instead of adding one.
+    for identity in _identities(clean, cipher=cipher):
         lock_name(session, "volunteer:" + identity)
     volunteer = find_existing(session, clean, cipher=cipher)
     created = volunteer is None
@@ -766,9 +765,10 @@ def likely_duplicates(session, *, limit: int = 50) -> list[DuplicateGroup]:
 
 
 def _registration_rank(registration: Registration, check_in_count: int) -> tuple:
-    """Which of two registrations for one event survives a merge: one holding a seat, then
-    one with check-ins, then the older."""
-    return (registration.holds_seat, check_in_count > 0, -registration.id)
+    """Which of two registrations for one event survives a merge: one holding a seat (a
+    confirmed one before one awaiting approval), then one with check-ins, then the older."""
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    return (registration.holds_seat, confirmed, check_in_count > 0, -registration.id)
 
 
 def merge_volunteers(
@@ -784,9 +784,14 @@ def merge_volunteers(
     record, empty fields on it are filled from the other, and ``drop`` is deleted.
 
     When both registered for the same event, the better registration survives (a seat, then
-    check-ins, then the older) and takes the other's check-ins (one per list) and certificate.
+    check-ins, then the older) and takes the other's check-ins (one per list) and certificate;
+    if both held a seat, the one freed goes to the event's waitlist (``fill_seats``: the
+    promoted are e-mailed once the caller commits and sends the queued notices).
     Raises RuleViolation for a record merged into itself or an erased record, Conflict when
     both hold a certificate for the same event.
+
+    Locks are taken as registering takes them, the person before the event: both records'
+    rows, then the events of ``drop``'s registrations, in id order.
     """
     if keep.id == drop.id:
         raise RuleViolation(_l("Choose two different records to merge."))
@@ -794,9 +799,22 @@ def merge_volunteers(
         raise RuleViolation(_l("An erased record cannot be merged."))
     from eventsys.registration.services import fill_seats, lock_event  # that module imports this one
 
-    details: dict[str, Any] = {"merged_id": drop.id, "moved": [], "combined": [], "check_ins_dropped": 0}
-    # Moving or removing a registration changes who holds the event's seats: under the
-    # event's lock, like registering (which could otherwise add ``keep`` meanwhile).
+    details: dict[str, Any] = {
+        "merged_id": drop.id,
+        "moved": [],
+        "combined": [],
+        "check_ins_dropped": 0,
+        "promoted": [],
+    }
+    # Registering for either person now waits (it updates their row before locking the
+    # event); moving or removing a registration changes who holds the event's seats, so it
+    # happens under the event's lock, like registering.
+    session.execute(
+        select(Volunteer.id)
+        .where(Volunteer.id.in_([keep.id, drop.id]))
+        .order_by(Volunteer.id)
+        .with_for_update()
+    )
     drop_events = session.scalars(select(Registration.event_id).where(Registration.volunteer_id == drop.id))
     locked = {event_id: lock_event(session, event_id) for event_id in sorted(set(drop_events))}
     freed: list[int] = []
@@ -853,7 +871,7 @@ def merge_volunteers(
         )
     session.flush()
     for event_id in freed:  # one person held two seats: the second goes to the waitlist
-        details.setdefault("promoted", []).extend(
+        details["promoted"].extend(
             r.id for r in fill_seats(session, event=locked[event_id], actor=actor, now=now)
         )
     # Fill the kept record's empty fields from the other one.

@@ -13,7 +13,6 @@ TH = {
     "No such check-in.": "ไม่พบรายการเช็กอินนี้",
     "No such agenda session.": "ไม่พบช่วงกิจกรรมนี้",
     "No such registration at this event.": "ไม่พบการลงทะเบียนนี้ในงานนี้",
-    "The body must be a JSON object.": "เนื้อหาคำขอต้องเป็นออบเจกต์ JSON",
     "%(field)s: must be a whole number.": "%(field)s: ต้องเป็นจำนวนเต็ม",
     "scanned_at: must be an ISO 8601 time with a time zone.": "scanned_at: ต้องเป็นเวลาตามรูปแบบ ISO 8601 ที่ระบุเขตเวลา",
     "client_id: must be a UUID.": "client_id: ต้องเป็น UUID",
