@@ -72,12 +72,15 @@ def register_models() -> None:
 def register_extensions(app: Flask) -> None:
     from eventsys import i18n, jobs
     from eventsys.accounts.models import User
-    from eventsys.db import db, remove_session
+    from eventsys.db import db, ping_idle_connections, remove_session
     from eventsys.extensions import babel, csrf, limiter, login_manager, migrate
     from eventsys.registration import tickets
     from eventsys.volunteers import crypto
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine)
     app.teardown_appcontext(remove_session)  # runs before Flask-SQLAlchemy's (teardowns run last first)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)

@@ -22,7 +22,8 @@ DEFAULTS: dict[str, object] = {
     "MAIL_USE_TLS": False,
     "MAIL_SENDER": "eventsys@localhost",
     "REDIS_URL": "",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # pooled connections idle for a while are pinged before use (db.ping_idle_connections)
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     # A form left open on a slow phone must still submit: tie CSRF to the session, not the clock.
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
