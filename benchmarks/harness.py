@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import runpy
 import signal
 import socket
 import subprocess
@@ -227,9 +228,9 @@ def served_app(
     """A migrated fresh database and gunicorn serving the app on it; all removed afterwards.
 
     gunicorn runs with production's settings (gunicorn.conf.py) and ``workers`` processes
-    of ``threads`` threads; ``workers=None`` is production's default, 2 × cores + 1.
+    of ``threads`` threads; ``workers=None`` is production's (gunicorn.conf.py: 2 × cores + 1).
     """
-    workers = workers or (os.cpu_count() or 1) * 2 + 1
+    workers = workers or runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
     with tempfile.TemporaryDirectory(prefix="eventsys-bench-") as tmp, fresh_database(db, Path(tmp)) as url:
         server = Server(url, Path(tmp), workers, env or {}, threads)
         server.flask("db", "upgrade", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

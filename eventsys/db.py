@@ -74,7 +74,8 @@ def remove_session(exception: BaseException | None = None) -> None:
     If the database went away after the request's last query (PostgreSQL shut down), the
     ROLLBACK that ends the session fails; raised from the teardown, that error would turn
     the answer already made into a bare 500 from the server. The session is dropped
-    instead: its connection died with the database, and the pool pings before reuse.
+    instead: its connection died with the database, and the pool replaces it (the failed
+    statement emptied the pool; an idle connection is pinged before reuse).
     """
     try:
         db.session.remove()

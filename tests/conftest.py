@@ -9,6 +9,7 @@ skipped, with the reason printed, elsewhere.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,9 +19,10 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from eventsys import create_app
-from eventsys.db import db
+from eventsys.db import begin_write, db
 
 #: each feature's factories live in tests/fixtures/<feature>.py and load automatically
 pytest_plugins = sorted(
@@ -263,3 +265,34 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def in_threads(app) -> Callable[..., list[BaseException]]:
+    """Run each of ``works`` at once in a thread of its own, as concurrent requests do: each
+    gets its own session (its own database connection) in a write transaction, committed
+    after the work. Returns what the works raised; the test's session then sees their commits."""
+
+    def run(*works: Callable[[Session], object]) -> list[BaseException]:
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(len(works))
+
+        def target(work) -> None:
+            with app.app_context(), Session(db.engine) as session:
+                try:
+                    barrier.wait()
+                    begin_write(session)
+                    work(session)
+                    session.commit()
+                except BaseException as error:  # noqa: BLE001 - returned to the test
+                    errors.append(error)
+
+        threads = [threading.Thread(target=target, args=(work,)) for work in works]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        db.session.rollback()
+        return errors
+
+    return run

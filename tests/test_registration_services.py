@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -156,35 +155,15 @@ def test_ticket_secret_is_random_and_long():
     assert len(secrets) == 200 and all(len(s) == 32 for s in secrets)
 
 
-def test_a_rush_never_oversells(app, make_event, person, now):
+def test_a_rush_never_oversells(make_event, person, register_person, in_threads):
     """Real threads, each with its own connection, register at once: seats hold."""
     event = make_event(capacity=5)
-    people = [person() for _ in range(16)]
-    cipher = app.extensions["eventsys.id_cipher"]
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(people))
-    engine, event_id = db.engine, event.id
+    event_id = event.id
 
-    def worker(data):
-        with app.app_context(), Session(engine) as session:
-            try:
-                barrier.wait()
-                begin_write(session)
-                services.register(
-                    session, event=session.get(Event, event_id), data=data, answers=None,
-                    source=RegistrationSource.SELF, actor=None, now=now, cipher=cipher,
-                )  # fmt: skip
-                session.commit()
-            except BaseException as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+    def registering(data):
+        return lambda session: register_person(session.get(Event, event_id), data, session=session)
 
-    threads = [threading.Thread(target=worker, args=(data,)) for data in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    db.session.rollback()
-    assert errors == []
+    assert in_threads(*(registering(person()) for _ in range(16))) == []
     counts = services.status_counts(db.session, event.id)
     assert counts["confirmed"] == 5 and counts["waitlisted"] == 11
 
@@ -290,38 +269,21 @@ def test_a_rolled_back_registration_leaves_the_session(app, make_event, person, 
 
 
 @pytest.mark.parametrize("identity", ["national_id", "name_and_phone"])
-def test_the_same_new_person_submitting_twice_at_once_is_one_person(app, make_event, person, now, identity):
+def test_the_same_new_person_submitting_twice_at_once_is_one_person(
+    make_event, person, register_person, in_threads, identity
+):
     """A double tap on a slow network: two requests for a person not yet in the registry
     arrive together. One record, one registration, and both answered (no 500)."""
     event = make_event(capacity=5)
     data = person() if identity == "national_id" else person(national_id="")
-    cipher = app.extensions["eventsys.id_cipher"]
+    event_id = event.id
     answers: list[tuple[int, bool]] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-    engine, event_id = db.engine, event.id
 
-    def worker():
-        with app.app_context(), Session(engine) as session:
-            try:
-                barrier.wait()
-                begin_write(session)
-                registration, created = services.register(
-                    session, event=session.get(Event, event_id), data=data, answers=None,
-                    source=RegistrationSource.SELF, actor=None, now=now, cipher=cipher,
-                )  # fmt: skip
-                session.commit()
-                answers.append((registration.id, created))
-            except BaseException as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+    def register(session) -> None:
+        registration, created = register_person(session.get(Event, event_id), data, session=session)
+        answers.append((registration.id, created))
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    db.session.rollback()
-    assert errors == []
+    assert in_threads(register, register, register, register) == []
     assert len({registration_id for registration_id, _ in answers}) == 1
     assert sorted(created for _, created in answers) == [False, False, False, True]
     assert db.session.scalar(select(db.func.count()).select_from(Volunteer)) == 1

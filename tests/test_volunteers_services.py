@@ -265,7 +265,7 @@ def test_merge_gives_a_seat_freed_by_one_person_holding_two_to_the_waitlist(
 
 
 def test_merge_and_a_registration_of_the_kept_person_at_once_do_not_deadlock(
-    app, make_volunteer, make_event, make_user, make_registration, cipher, now
+    make_volunteer, make_event, make_user, make_registration, register_person, in_threads, cipher, now
 ):
     """Registering locks the person's row, then the event; a merge takes them in the same
     order, so the two wait for each other instead of deadlocking (a 500 on PostgreSQL).
@@ -275,61 +275,36 @@ def test_merge_and_a_registration_of_the_kept_person_at_once_do_not_deadlock(
     import threading
     import time
 
-    from sqlalchemy.orm import Session
-
     from eventsys.accounts.models import User
-    from eventsys.db import begin_write
     from eventsys.events.models import Event
-    from eventsys.registration import services as registration_services
-    from eventsys.registration.models import Registration, RegistrationSource
+    from eventsys.registration.models import Registration
 
     organizer = make_user()
     event = make_event(capacity=10)
     keep = make_volunteer("สมชาย", phone="0811111111", national_id=national_id(31))
     drop = make_volunteer("สมชาย", phone="0822222222")
     make_registration(event, drop)
-    engine, event_id, keep_id, drop_id, organizer_id = db.engine, event.id, keep.id, drop.id, organizer.id
+    event_id, keep_id, drop_id, organizer_id = event.id, keep.id, drop.id, organizer.id
     data = VolunteerData(
         first_name="สมชาย", last_name="ใจดี", phone="0811111111", national_id=national_id(31), consent=True
     )
-    person_locked, errors = threading.Event(), []
+    person_locked = threading.Event()
     later = now + timedelta(minutes=1)  # each write changes the rows' updated_at
 
-    def register() -> None:
-        with app.app_context(), Session(engine) as session:
-            try:
-                begin_write(session)
-                services.save_volunteer(session, data, cipher=cipher, now=later)  # the person's row
-                person_locked.set()
-                time.sleep(0.5)  # the merge starts meanwhile
-                registration_services.register(
-                    session, event=session.get(Event, event_id), data=data, answers=None,
-                    source=RegistrationSource.SELF, actor=None, now=later, cipher=cipher,
-                )  # fmt: skip
-                session.commit()
-            except BaseException as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+    def register(session) -> None:
+        services.save_volunteer(session, data, cipher=cipher, now=later)  # the person's row
+        person_locked.set()
+        time.sleep(0.5)  # the merge starts meanwhile
+        register_person(session.get(Event, event_id), data, at=later, session=session)
 
-    def merge() -> None:
+    def merge(session) -> None:
         person_locked.wait(5)
-        with app.app_context(), Session(engine) as session:
-            try:
-                begin_write(session)
-                services.merge_volunteers(
-                    session, keep=session.get(Volunteer, keep_id), drop=session.get(Volunteer, drop_id),
-                    cipher=cipher, actor=session.get(User, organizer_id), now=later,
-                )  # fmt: skip
-                session.commit()
-            except BaseException as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+        services.merge_volunteers(
+            session, keep=session.get(Volunteer, keep_id), drop=session.get(Volunteer, drop_id),
+            cipher=cipher, actor=session.get(User, organizer_id), now=later,
+        )  # fmt: skip
 
-    threads = [threading.Thread(target=register), threading.Thread(target=merge)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    db.session.rollback()
-    assert errors == []
+    assert in_threads(register, merge) == []
     registrations = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
     assert [r.volunteer_id for r in registrations] == [keep_id]
     assert db.session.get(Volunteer, drop_id) is None

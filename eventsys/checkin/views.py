@@ -33,7 +33,7 @@ from eventsys.events.models import Event
 from eventsys.events.services import get_managed_event, visible_events
 from eventsys.registration.export import safe_cell
 from eventsys.registration.models import Registration
-from eventsys.registration.tasks import send_notices
+from eventsys.registration.tasks import commit_and_notify
 from eventsys.registration.tickets import signer
 from eventsys.web import public, role_required
 
@@ -120,16 +120,15 @@ def walk_in(event_id: int):
                     form[name].errors.append(str(message))
             flash(str(error.message), "error")
         except services.CheckInRefused as error:
-            db.session.commit()  # registered but waitlisted (or awaiting approval): they keep their place
-            send_notices(db.session)
+            # registered but waitlisted (or awaiting approval): they keep their place
+            commit_and_notify(db.session)
             flash(str(error.message), "error")
         except DomainError as error:  # not registered (event full, closed): nothing is kept
             db.session.rollback()
             flash(str(error.message), "error")
         else:
             name = outcome.attendee.name
-            db.session.commit()
-            send_notices(db.session)
+            commit_and_notify(db.session)
             flash(_("Registered and checked in: %(name)s", name=name), "success")
             return redirect(url_for("checkin.scanner", event_id=event_id))
     return render_template("checkin/walk_in.html", event=event, form=form)

@@ -24,7 +24,7 @@ from eventsys.events.forms import (
 from eventsys.events.ics import event_ics
 from eventsys.events.models import EventStatus, QuestionKind
 from eventsys.registration import services as registration_services
-from eventsys.registration.tasks import send_notices
+from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import thai
 from eventsys.web import public, role_required
 
@@ -150,8 +150,7 @@ def edit(event_id: int):
             db.session.rollback()
             _form_errors(form, error)
         else:
-            db.session.commit()
-            send_notices(db.session)
+            commit_and_notify(db.session)
             flash(_("Saved."), "success")
             if promoted:
                 flash(
@@ -190,8 +189,7 @@ def _write(event_id: int):
 
 
 def _done(event_id: int, message: str | None = None):
-    db.session.commit()
-    send_notices(db.session)
+    commit_and_notify(db.session)
     if message:
         flash(message, "success")
     return redirect(url_for("events.manage", event_id=event_id))

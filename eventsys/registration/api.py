@@ -18,7 +18,7 @@ from eventsys.extensions import limiter
 from eventsys.openapi import answer, error_responses, request_body
 from eventsys.registration import services
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
-from eventsys.registration.tasks import send_notices
+from eventsys.registration.tasks import commit_and_notify
 from eventsys.registration.tickets import signer
 from eventsys.registration.views import registration_rate_limit
 from eventsys.volunteers.services import VolunteerData
@@ -218,8 +218,7 @@ def create_registration(event_id: int):
         "status": registration.status,
         "ticket_secret": registration.ticket_secret,
     }
-    db.session.commit()
-    send_notices(db.session)
+    commit_and_notify(db.session)
     return jsonify(_registration_result(**result)), 201 if created else 200
 
 
@@ -294,8 +293,7 @@ def cancel_registration(registration_id: int):
         if not event_services.can_manage(actor, registration.event):
             raise PermissionDenied(_("You do not manage this event."))
     promoted = services.cancel(db.session, registration=registration, actor=actor, now=utcnow())
-    db.session.commit()
-    send_notices(db.session)
+    commit_and_notify(db.session)
     return jsonify(
         registration_id=registration.id, status=registration.status.value, promoted=[r.id for r in promoted]
     )

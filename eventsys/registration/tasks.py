@@ -33,6 +33,13 @@ def send_registration_mail(job, session, progress):
     return {"sent": sent, "to": mail.to, "notice": job.params["notice"]}
 
 
+def commit_and_notify(session) -> None:
+    """Commit the change, then start the e-mails it queued: the one way a request ends
+    that may have registered, promoted or cancelled someone."""
+    session.commit()
+    send_notices(session)
+
+
 def send_notices(session) -> None:
     """Start the e-mail jobs queued by the registration services (call after the commit).
 

@@ -21,7 +21,7 @@ from eventsys.registration import services
 from eventsys.registration.forms import ContactForm, province_choices, registration_form_for
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.qr import qr_png, qr_svg
-from eventsys.registration.tasks import outbox_path, send_notices
+from eventsys.registration.tasks import commit_and_notify, outbox_path
 from eventsys.registration.tickets import signer
 from eventsys.volunteers import thai
 from eventsys.volunteers.services import VolunteerData
@@ -99,8 +99,7 @@ def register(slug: str):
             db.session.rollback()
             flash(str(error.message), "error")
         else:
-            db.session.commit()
-            send_notices(db.session)
+            commit_and_notify(db.session)
             return redirect(manage_link(registration, new=1))
     return render_template(
         "registration/register.html",
@@ -190,8 +189,7 @@ def cancel(token: str):
     begin_write(db.session)
     registration = _registration_for_manage_token(token)
     services.cancel(db.session, registration=registration, actor=None, now=utcnow())
-    db.session.commit()
-    send_notices(db.session)
+    commit_and_notify(db.session)
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("registration.manage", token=token))
 
@@ -326,8 +324,7 @@ def registration_action(event_id: int, registration_id: int, action: str):
         db.session.rollback()
         flash(str(error.message), "error")
     else:
-        db.session.commit()
-        send_notices(db.session)
+        commit_and_notify(db.session)
         flash(ACTION_DONE[action](), "success")
     target = request.form.get("next")
     return redirect(

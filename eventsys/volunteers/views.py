@@ -22,7 +22,7 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, RuleViolation
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
-from eventsys.registration.tasks import send_notices
+from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import services, sheets, thai
 from eventsys.volunteers.crypto import cipher
 from eventsys.volunteers.forms import ImportForm, ImportStartForm, MergeForm, VolunteerForm
@@ -315,8 +315,7 @@ def merge():
             db.session.rollback()
             flash(str(error.message), "error")
             return redirect(url_for("volunteers.merge", keep=keep_id, drop=drop_id))
-        db.session.commit()
-        send_notices(db.session)  # to anyone promoted into a seat the merge freed
+        commit_and_notify(db.session)  # to anyone promoted into a seat the merge freed
         flash(_("The two records were merged."), "success")
         return redirect(url_for("volunteers.detail", volunteer_id=int(keep_id)))
     keep = services.get_volunteer(db.session, int(keep_id))
