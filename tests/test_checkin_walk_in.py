@@ -1,5 +1,6 @@
 """Walk-ins: register a person at the door and check them in, in one step (both databases)."""
 
+import pytest
 from sqlalchemy import func, select
 
 from eventsys.checkin import services
@@ -10,7 +11,7 @@ from eventsys.events.models import EventStaff
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.volunteers.crypto import cipher
 from eventsys.volunteers.models import Volunteer
-from eventsys.volunteers.services import VolunteerData
+from eventsys.volunteers.services import PersonOnFile, VolunteerData
 
 NATIONAL_ID = "1101700230708"
 
@@ -38,7 +39,15 @@ def test_walk_in_registers_and_checks_in_once_with_dedupe(app, make_user, make_e
     assert outcome.result == "checked_in" and record.method == CheckInMethod.WALK_IN
     assert record.registration.source == RegistrationSource.WALK_IN
     assert record.registration.status == RegistrationStatus.CONFIRMED
-    # The same person again, ID typed differently: same record, same registration, "already".
+    # The same person again, ID typed differently: a match on file is no proof, so the
+    # staff member is asked to compare the record with the ID card first; then same record,
+    # same registration, "already".
+    with pytest.raises(PersonOnFile) as on_file:
+        services.walk_in(
+            db.session, event=event, data=_person(national_id="1-1017-00230-70-8"), actor=staff, now=now,
+            cipher=cipher(),
+        )  # fmt: skip
+    db.session.rollback()
     again = services.walk_in(
         db.session,
         event=event,
@@ -46,6 +55,7 @@ def test_walk_in_registers_and_checks_in_once_with_dedupe(app, make_user, make_e
         actor=staff,
         now=now,
         cipher=cipher(),
+        volunteer=db.session.get(Volunteer, on_file.value.volunteer.id),
     )
     db.session.commit()
     assert again.result == "already_checked_in"

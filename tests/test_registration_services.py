@@ -15,6 +15,7 @@ from eventsys.jobs.models import Job
 from eventsys.registration import services
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.services import PersonOnFile
 
 
 def test_first_come_first_served_then_waitlist(make_event, person, register_person):
@@ -32,11 +33,34 @@ def test_full_without_waitlist_is_refused(make_event, person, register_person):
     assert error.value.code == "event_full"
 
 
+def test_a_match_on_file_is_no_proof_nothing_is_linked_or_changed(make_event, person, register_person):
+    """Typing someone's national ID (or name + phone) proves nothing: PersonOnFile, and the
+    record, its registrations and its contact details stay as they were."""
+    event, other_event = make_event(capacity=5), make_event(capacity=5)
+    data = person()
+    first, created = register_person(event, data)
+    stored = (first.volunteer.phone, first.volunteer.email)
+    for attempt in (
+        person(national_id=data.national_id, first_name="อื่น", phone="0899999999", email="x@evil.test"),
+        person(national_id="", first_name=data.first_name, last_name=data.last_name, phone=data.phone,
+               email="x@evil.test"),
+    ):  # fmt: skip
+        for target in (event, other_event):
+            with pytest.raises(PersonOnFile):
+                register_person(target, attempt)
+            db.session.rollback()
+    volunteer = db.session.get(Volunteer, first.volunteer_id)
+    assert (volunteer.phone, volunteer.email) == stored
+    assert db.session.scalar(select(db.func.count()).select_from(Registration)) == 1
+
+
 def test_repeat_registration_returns_the_existing_one(make_event, person, register_person):
     event = make_event(capacity=5)
     data = person()
     first, created = register_person(event, data)
-    again, created_again = register_person(event, person(national_id=data.national_id, first_name="อื่น"))
+    again, created_again = register_person(
+        event, person(national_id=data.national_id, first_name="อื่น"), volunteer=first.volunteer
+    )
     assert created and not created_again and again.id == first.id
     assert db.session.scalar(select(db.func.count()).select_from(Registration)) == 1
     assert db.session.get(Volunteer, first.volunteer_id).first_name == data.first_name  # not renamed
@@ -95,7 +119,7 @@ def test_cancelled_person_is_taken_back_at_the_end_of_the_queue(make_event, pers
     db.session.commit()
     register_person(event, person())
     back, created = register_person(
-        event, person(national_id=data.national_id), at=now + timedelta(minutes=1)
+        event, person(national_id=data.national_id), at=now + timedelta(minutes=1), volunteer=first.volunteer
     )
     assert created and back.id == first.id and back.status == RegistrationStatus.WAITLISTED
 
@@ -199,7 +223,7 @@ def test_a_full_event_still_answers_a_repeat_with_the_existing_one(make_event, p
     event = make_event(capacity=1, waitlist_enabled=False)
     data = person()
     first, _ = register_person(event, data)
-    again, created = register_person(event, person(national_id=data.national_id))
+    again, created = register_person(event, person(national_id=data.national_id), volunteer=first.volunteer)
     assert not created and again.id == first.id
 
 
@@ -210,7 +234,7 @@ def test_a_rejected_person_stays_rejected(make_event, person, register_person, n
     pending, _ = register_person(event, data)
     services.reject(db.session, registration=pending, actor=organizer, now=now)
     db.session.commit()
-    again, created = register_person(event, person(national_id=data.national_id))
+    again, created = register_person(event, person(national_id=data.national_id), volunteer=pending.volunteer)
     assert not created and again.id == pending.id and again.status == RegistrationStatus.REJECTED
 
 
@@ -278,12 +302,17 @@ def test_the_same_new_person_submitting_twice_at_once_is_one_person(
     data = person() if identity == "national_id" else person(national_id="")
     event_id = event.id
     answers: list[tuple[int, bool]] = []
+    on_file: list[int] = []
 
     def register(session) -> None:
-        registration, created = register_person(session.get(Event, event_id), data, session=session)
-        answers.append((registration.id, created))
+        try:
+            registration, created = register_person(session.get(Event, event_id), data, session=session)
+        except PersonOnFile as error:  # the later taps find the record: they must prove it is them
+            on_file.append(error.volunteer.id)
+            session.rollback()
+        else:
+            answers.append((registration.id, created))
 
     assert in_threads(register, register, register, register) == []
-    assert len({registration_id for registration_id, _ in answers}) == 1
-    assert sorted(created for _, created in answers) == [False, False, False, True]
+    assert len(answers) == 1 and answers[0][1] and len(on_file) == 3
     assert db.session.scalar(select(db.func.count()).select_from(Volunteer)) == 1

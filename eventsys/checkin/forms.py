@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TelField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -17,3 +17,8 @@ class WalkInForm(FlaskForm):
     province = StringField(_l("Province"), validators=[Optional(), Length(max=80)])
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Register and check in"))
+    #: the record on file the staff member compared with the ID card (second step)
+    confirm_volunteer = HiddenField()
+    update_contact = BooleanField(
+        _l("Replace the phone number on file with the one typed (the old number is told)")
+    )

@@ -619,13 +619,16 @@ def walk_in(
     cipher,
     session_id: int | None = None,
     device: str = "",
+    volunteer=None,
 ) -> ScanResult:
     """Register a person at the door and check them in, in one step.
 
     The person goes through the same registry dedupe and capacity rules as any
     registration (``registration.services.register`` with source walk-in); a walk-in who
     lands on the waitlist or needs approval is refused check-in (``not_confirmed``) and
-    keeps their place.
+    keeps their place. Details matching a person on file raise ``PersonOnFile`` until the
+    staff member has compared that record with the ID card and passes it as ``volunteer``;
+    the record is then linked, never silently overwritten.
     """
     from eventsys.registration.models import RegistrationSource
     from eventsys.registration.services import register
@@ -642,6 +645,7 @@ def walk_in(
         now=now,
         cipher=cipher,
         check_window=False,
+        volunteer=volunteer,
     )
     session.flush()
     return _record(  # the staff check above already holds

@@ -83,13 +83,21 @@ def scanner(event_id: int):
 @bp.route("/checkin/<int:event_id>/walk-in", methods=["GET", "POST"])
 @role_required(*DOOR_ROLES)
 def walk_in(event_id: int):
-    """A person without a registration arrives: register and check in, in one step."""
+    """A person without a registration arrives: register and check in, in one step.
+
+    Details that match a person on file are no proof: the staff member sees that record
+    masked, compares it with the ID card in front of them, and confirms before it is
+    linked; its contact details change only if they tick the box (the old number is told).
+    """
     from eventsys.checkin.forms import WalkInForm
+    from eventsys.registration import identity
     from eventsys.volunteers.crypto import cipher
-    from eventsys.volunteers.services import VolunteerData
+    from eventsys.volunteers.models import Volunteer
+    from eventsys.volunteers.services import PersonOnFile, VolunteerData, find_existing, validate
 
     event = _door_event(event_id)
     form = WalkInForm()
+    match = None
     if form.validate_on_submit():
         begin_write(db.session)
         event = _door_event(event_id)
@@ -103,7 +111,22 @@ def walk_in(event_id: int):
             organization=form.organization.data or "",
             consent=False,
         )
+        confirmed = None
         try:
+            if form.confirm_volunteer.data:
+                # the record the staff member confirmed must still be the one these details match
+                found = find_existing(db.session, validate(data), cipher=cipher())
+                if found is None or str(found.id) != form.confirm_volunteer.data:
+                    raise RuleViolation(_("The details changed: please check the person again."))
+                confirmed = found
+                if form.update_contact.data:
+                    identity.apply_contact(
+                        db.session,
+                        volunteer=found,
+                        submission=identity.submission_of(data, {}, ()),
+                        actor=current_user,
+                        now=utcnow(),
+                    )
             outcome = services.walk_in(
                 db.session,
                 event=event,
@@ -112,7 +135,13 @@ def walk_in(event_id: int):
                 now=utcnow(),
                 cipher=cipher(),
                 device=request.headers.get("User-Agent", "")[:100],
+                volunteer=confirmed,
             )
+        except PersonOnFile as on_file:
+            volunteer_id = on_file.volunteer.id
+            db.session.rollback()
+            match = db.session.get(Volunteer, volunteer_id)
+            form.confirm_volunteer.data = str(volunteer_id)
         except RuleViolation as error:
             db.session.rollback()
             for name, message in error.fields.items():
@@ -131,7 +160,28 @@ def walk_in(event_id: int):
             commit_and_notify(db.session)
             flash(_("Registered and checked in: %(name)s", name=name), "success")
             return redirect(url_for("checkin.scanner", event_id=event_id))
-    return render_template("checkin/walk_in.html", event=event, form=form)
+    return render_template(
+        "checkin/walk_in.html", event=event, form=form, match=match and _masked_person(match, form.phone.data)
+    )
+
+
+def _masked_person(volunteer, typed_phone: str) -> dict:
+    """What door staff see of a matched record: enough to compare with an ID card."""
+    from eventsys.masking import mask_email, mask_phone
+    from eventsys.volunteers import thai
+
+    try:
+        phone_differs = thai.normalise_phone(typed_phone or "") != volunteer.phone
+    except ValueError:
+        phone_differs = True
+    return {
+        "name": f"{volunteer.prefix}{volunteer.first_name} {volunteer.last_name[:1]}.",
+        "national_id": volunteer.masked_national_id,
+        "phone": mask_phone(volunteer.phone) if volunteer.phone else "",
+        "email": mask_email(volunteer.email) if volunteer.email else "",
+        "province": thai.province_name(volunteer.province_code, "th") if volunteer.province_code else "",
+        "phone_differs": phone_differs and bool(typed_phone),
+    }
 
 
 @bp.get("/checkin/<int:event_id>/tickets.json")

@@ -16,12 +16,13 @@ from eventsys.events import services as event_services
 from eventsys.events.models import Event, EventStatus
 from eventsys.extensions import limiter
 from eventsys.openapi import answer, error_responses, request_body
-from eventsys.registration import services
-from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
+from eventsys.registration import identity, services
+from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.registration.tickets import signer
-from eventsys.registration.views import registration_rate_limit
-from eventsys.volunteers.services import VolunteerData
+from eventsys.registration.views import identity_key, lost_ticket_rate_limit, registration_rate_limit
+from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.services import PersonOnFile, VolunteerData
 from eventsys.web import ApiError, api_auth, api_user, json_body, public
 
 
@@ -210,6 +211,12 @@ def create_registration(event_id: int):
             now=utcnow(),
             cipher=current_app.extensions["eventsys.id_cipher"],
         )
+    except PersonOnFile as on_file:
+        volunteer_id = on_file.volunteer.id
+        db.session.rollback()
+        return _prove_identity(
+            event, volunteer_id, identity.submission_of(data, answers or {}, _consents(body))
+        )
     except Exception:
         db.session.rollback()
         raise
@@ -220,6 +227,142 @@ def create_registration(event_id: int):
     }
     commit_and_notify(db.session)
     return jsonify(_registration_result(**result)), 201 if created else 200
+
+
+def _consents(body: dict) -> set[str]:
+    consents = body.get("consents")
+    return {c for c in consents if isinstance(c, str)} if isinstance(consents, list) else set()
+
+
+def _prove_identity(event: Event, volunteer_id: int, submission: dict):
+    """202: a code went to a contact on the matched record (masked here), or the claim is
+    held for the organizer's identity check. Nothing of the record is in the answer."""
+    begin_write(db.session)
+    try:
+        outcome = identity.start_verification(
+            db.session,
+            event=event,
+            volunteer=db.session.get(Volunteer, volunteer_id),
+            submission=submission,
+            client=identity.client_hash(identity_key(), request.remote_addr or ""),
+            key=identity_key(),
+            now=utcnow(),
+        )
+    except Exception:
+        db.session.rollback()
+        raise
+    answer = (
+        {"status": "identity_review"}
+        if isinstance(outcome, IdentityReview)
+        else {
+            "status": "verification_required",
+            "verification_id": outcome.public_id,
+            "sent_to": list(outcome.sent_to),
+        }
+    )
+    commit_and_notify(db.session)
+    return jsonify(answer), 202
+
+
+def _verification(verification_id: str):
+    verification = identity.get_verification(db.session, verification_id)
+    if verification is None:
+        raise ApiError(404, "not_found", _("No such verification."))
+    return verification
+
+
+@bp.post("/verifications/<verification_id>")
+@public
+@limiter.limit(registration_rate_limit)
+def check_verification(verification_id: str):
+    """The one-time code: 201 (new registration) or 200 (their existing one)."""
+    body = json_body()
+    code = body.get("code")
+    if not isinstance(code, str | int) or isinstance(code, bool):
+        raise RuleViolation(
+            _("Please correct the highlighted fields."), fields={"code": _("code: the 6 digits sent to you.")}
+        )
+    begin_write(db.session)
+    verification = _verification(verification_id)
+    try:
+        registration, created = identity.check_code(
+            db.session, verification=verification, code=str(code), key=identity_key(),
+            cipher=current_app.extensions["eventsys.id_cipher"], now=utcnow(),
+        )  # fmt: skip
+    except (RuleViolation, identity.TooManyAttempts, identity.VerificationExpired) as error:
+        db.session.commit()  # the try counts
+        if isinstance(error, RuleViolation):
+            raise RuleViolation(str(error.message), fields={"code": str(error.message)}) from None
+        raise
+    except Exception:
+        db.session.rollback()
+        raise
+    result = {
+        "registration_id": registration.id,
+        "status": registration.status,
+        "ticket_secret": registration.ticket_secret,
+    }
+    commit_and_notify(db.session)
+    return jsonify(_registration_result(**result)), 201 if created else 200
+
+
+@bp.post("/verifications/<verification_id>/resend")
+@public
+@limiter.limit(registration_rate_limit)
+def resend_verification(verification_id: str):
+    """A new code to the same contacts on file; the old code stops working."""
+    begin_write(db.session)
+    verification = _verification(verification_id)
+    try:
+        identity.resend_code(db.session, verification=verification, key=identity_key(), now=utcnow())
+    except Exception:
+        db.session.rollback()
+        raise
+    sent_to = list(verification.sent_to)
+    commit_and_notify(db.session)
+    return jsonify(status="verification_required", verification_id=verification_id, sent_to=sent_to), 202
+
+
+@bp.post("/events/<int:event_id>/ticket-recovery")
+@public
+@limiter.limit(lost_ticket_rate_limit)
+def ticket_recovery(event_id: int):
+    """Always 202 ``sent_if_registered``: the link goes to the contact on file, if any."""
+    body = json_body()
+    lookup = {
+        name: body.get(name) for name in ("national_id", "phone", "email") if body.get(name) is not None
+    }
+    if len(lookup) != 1 or not all(isinstance(v, str) and 0 < len(v.strip()) <= 254 for v in lookup.values()):
+        raise RuleViolation(
+            _("Please correct the highlighted fields."),
+            fields={"national_id": _("Send exactly one of national_id, phone or email, as text.")},
+        )
+    event = db.session.get(Event, event_id)
+    if event is None or event.status not in (EventStatus.PUBLISHED, EventStatus.CLOSED):
+        raise ApiError(404, "not_found", _("No such event."))
+    begin_write(db.session)
+    services.request_ticket_recovery(
+        db.session, event=event, cipher=current_app.extensions["eventsys.id_cipher"], now=utcnow(), **lookup
+    )
+    commit_and_notify(db.session)
+    return jsonify(status="sent_if_registered"), 202
+
+
+@bp.post("/registrations/<int:registration_id>/reissue")
+@public  # an organizer's token, or the person's own manage token: checked below
+def reissue_registration(registration_id: int):
+    """A new ticket: the old QR answers 404 at the door, the old manage link stops working."""
+    begin_write(db.session)
+    registration, actor = _registration_and_actor(registration_id)
+    services.reissue_ticket(db.session, registration=registration, actor=actor, now=utcnow())
+    secret, registration_id = registration.ticket_secret, registration.id
+    commit_and_notify(db.session)
+    return jsonify(
+        ticket_token=signer().token_for(secret),
+        manage_url=url_for(
+            "registration.manage", token=signer().manage_token(registration_id, secret), _external=True
+        ),
+    )
 
 
 def registration_item(registration: Registration) -> dict[str, Any]:
@@ -273,6 +416,17 @@ def list_registrations(event_id: int):
 @public  # an organizer's token, or the person's own manage token: checked below
 def cancel_registration(registration_id: int):
     begin_write(db.session)
+    registration, actor = _registration_and_actor(registration_id)
+    promoted = services.cancel(db.session, registration=registration, actor=actor, now=utcnow())
+    commit_and_notify(db.session)
+    return jsonify(
+        registration_id=registration.id, status=registration.status.value, promoted=[r.id for r in promoted]
+    )
+
+
+def _registration_and_actor(registration_id: int) -> tuple[Registration, Any]:
+    """The registration a call may change: with the person's manage token (actor None) or
+    an organizer's token or session for its event."""
     registration = db.session.get(Registration, registration_id)
     body = request.get_json(silent=True) or {}
     token = request.headers.get("X-Manage-Token") or (
@@ -292,11 +446,7 @@ def cancel_registration(registration_id: int):
             raise ApiError(404, "not_found", _("No such registration."))
         if not event_services.can_manage(actor, registration.event):
             raise PermissionDenied(_("You do not manage this event."))
-    promoted = services.cancel(db.session, registration=registration, actor=actor, now=utcnow())
-    commit_and_notify(db.session)
-    return jsonify(
-        registration_id=registration.id, status=registration.status.value, promoted=[r.id for r in promoted]
-    )
+    return registration, actor
 
 
 # --- OpenAPI ---------------------------------------------------------------------------------------

@@ -129,3 +129,19 @@ class ContactForm(FlaskForm):
         _l("Language for e-mail"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
     )
     submit = SubmitField(_l("Save my details"))
+
+
+class CodeForm(FlaskForm):
+    """The one-time code sent to a contact on file."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class LostTicketForm(FlaskForm):
+    """Ask for one's manage link again, by something already on file."""
+
+    lookup = StringField(
+        _l("National ID, mobile phone or e-mail"), validators=[DataRequired(), Length(max=254)]
+    )
+    submit = SubmitField(_l("Send me my link"))

@@ -63,3 +63,49 @@ def build_notice(registration: Registration, notice: str) -> OutgoingMail:
 
 def base_url() -> str:
     return current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+
+
+# --- identity messages: codes, contact changes, links (SMS and/or e-mail) ----------------------
+
+IDENTITY_SUBJECTS = {
+    "code": _l("Your code to confirm it is you: %(code)s"),
+    "contact_changed": _l("Your contact details were changed"),
+    "link": _l("Your registration link"),
+    "review_rejected": _l("We could not confirm your identity"),
+}
+
+FIELD_NAMES = {"phone": _l("phone number"), "email": _l("e-mail address")}
+
+
+def identity_text(message: str, params: dict, *, event_title: str, links: list[tuple[str, str]]) -> str:
+    """The text of an identity message in the current locale (short enough for an SMS,
+    except the links message, which holds one line per registration)."""
+    if message == "code":
+        return str(
+            _l(
+                "Your code is %(code)s to register for %(title)s. It works for 10 minutes. "
+                "Never give it to anyone. If you did not ask for it, you need not do anything.",
+                code=params["code"],
+                title=event_title,
+            )
+        )
+    if message == "contact_changed":
+        fields = ", ".join(str(FIELD_NAMES[name]) for name in params.get("fields", []) if name in FIELD_NAMES)
+        return str(
+            _l(
+                "eventsys: the %(fields)s on your volunteer record was changed. If this was not you, "
+                "contact the event organizer.",
+                fields=fields,
+            )
+        )
+    if message == "review_rejected":
+        return str(
+            _l(
+                "We could not confirm your identity for %(title)s. Please bring your ID card to the "
+                "organizer or contact them.",
+                title=event_title,
+            )
+        )
+    lines = [str(_l("Your registration link:"))]
+    lines += [f"{title}: {url}" for title, url in links]
+    return "\n".join(lines)

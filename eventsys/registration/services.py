@@ -35,11 +35,15 @@ from eventsys.registration.models import (
     RegistrationStatus,
 )
 from eventsys.volunteers.crypto import IdCipher
+from eventsys.volunteers.models import Volunteer
 from eventsys.volunteers.services import PRIVACY_NOTICE_VERSION, VolunteerData, save_volunteer, validate
 
 #: pretix's ticket alphabet: no o/0/1/i/l to misread when typed by hand
 TICKET_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TICKET_LENGTH = 32  # 32 × log2(31) ≈ 158 bits
+
+#: sources whose match on a stored person is no proof of identity (see identity.py)
+PROOF_NEEDED = (RegistrationSource.SELF, RegistrationSource.WALK_IN)
 
 #: the job kind of registration e-mail, and the notices it sends
 MAIL_JOB = "registration_mail"
@@ -286,11 +290,16 @@ def register(
     now: datetime,
     cipher: IdCipher,
     check_window: bool | None = None,
+    volunteer: Volunteer | None = None,
 ) -> tuple[Registration, bool]:
     """Register a person for ``event``; returns (registration, created).
 
-    The person is found in (or added to) the volunteer table by national ID, passport, or
-    name and phone. A person already registered gets their existing registration back
+    ``volunteer`` is a person whose identity is established (a verified code, an
+    organizer's check); otherwise the person is looked up in the volunteer table by
+    national ID, passport, or name and phone. On the public path and at the door
+    (``PROOF_NEEDED``) a match raises ``PersonOnFile``: a match on data others can know is
+    no proof, so nothing of that record is used or changed here. Staff and imports link
+    to the record. A person already registered gets their existing registration back
     (``created`` False); one who had cancelled is taken back in, at the end of the queue.
     Seats go first come first served; beyond capacity the person is waitlisted (if the
     event has a waitlist) or refused with Conflict ``event_full``. Self-registration needs
@@ -316,7 +325,10 @@ def register(
         check_window = source == RegistrationSource.SELF
     _check_open(event, now=now, check_window=check_window)
     # The person's record needs no seat: saved before the event's lock is taken.
-    volunteer, _created = save_volunteer(session, data, cipher=cipher, actor=actor, now=now)
+    if volunteer is None:
+        volunteer, _created = save_volunteer(
+            session, data, cipher=cipher, actor=actor, now=now, new_only=source in PROOF_NEEDED
+        )
     given = {
         "event_id": event.id,
         "volunteer_id": volunteer.id,
@@ -506,6 +518,107 @@ def update_contact(session, *, registration: Registration, data: ContactData, ac
     audit.record(session, actor=actor, action="registration.update_contact", target=registration, now=now)
 
 
+def _contacts_of(volunteer: Volunteer) -> tuple[str, str]:
+    """(mobile phone for SMS, e-mail) on file; either may be empty."""
+    phone = (
+        volunteer.phone
+        if len(volunteer.phone or "") == 10 and volunteer.phone[:2] in ("06", "08", "09")
+        else ""
+    )
+    return phone, volunteer.email or ""
+
+
+def reissue_ticket(session, *, registration: Registration, actor, now: datetime) -> Registration:
+    """A new ticket secret: the old QR no longer opens the door (nor, after its next
+    refresh, the offline list) and the old manage link stops working. The person is sent
+    the new link at the contacts on file."""
+    from eventsys.registration.identity import queue_message
+
+    registration.ticket_secret = new_ticket_secret()
+    registration.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="registration.reissue", target=registration, now=now)
+    phone, email = _contacts_of(registration.volunteer)
+    queue_message(
+        session, "link", to_phone=phone, to_email=email, registration_ids=[registration.id],
+        language=registration.language or "th",
+    )  # fmt: skip
+    return registration
+
+
+def recovery_lookup(lookup: str) -> dict[str, str]:
+    """What a lost-ticket box holds: an e-mail (has @), a national ID (13 digits), or a phone."""
+    text = (lookup or "").strip()
+    if "@" in text:
+        return {"email": text}
+    from eventsys.volunteers import thai
+
+    return {"national_id": text} if len(thai.digits_only(text)) == 13 else {"phone": text}
+
+
+def request_ticket_recovery(
+    session,
+    *,
+    event: Event,
+    cipher: IdCipher,
+    now: datetime,
+    national_id: str = "",
+    phone: str = "",
+    email: str = "",
+) -> None:
+    """Send the manage links of ``event``'s registrations that match to the contact on file.
+
+    The same work happens whether or not anyone matches (one look-up, one job row), so
+    neither the answer nor its time tells a stranger whether someone is registered. An
+    ID reaches every contact on file; a phone or an e-mail only itself."""
+    from eventsys.registration.identity import MESSAGE_JOB
+    from eventsys.volunteers import thai
+
+    condition = None
+    try:
+        if national_id:
+            condition = Volunteer.national_id_hash == cipher.lookup_hash(
+                thai.normalise_national_id(national_id)
+            )
+        elif phone:
+            condition = Volunteer.phone == thai.normalise_phone(phone)
+        elif email:
+            condition = Volunteer.email == email.strip().lower()[:254]
+    except ValueError:
+        condition = None
+    if condition is None:
+        condition = literal(False)
+    found = session.execute(
+        select(Registration.id, Registration.language, Volunteer.phone, Volunteer.email)
+        .join(Volunteer, Registration.volunteer_id == Volunteer.id)
+        .where(Registration.event_id == event.id, condition, Volunteer.erased_at.is_(None))
+        .order_by(Registration.id)
+        .limit(10)
+    ).all()
+    to_phone = to_email = ""
+    if found:
+        stored_phone, stored_email = found[0][2] or "", found[0][3] or ""
+        mobile = len(stored_phone) == 10 and stored_phone[:2] in ("06", "08", "09")
+        if email:
+            to_email = stored_email
+        elif phone and mobile:
+            to_phone = stored_phone
+        else:  # a national ID, or a landline: every contact on file
+            to_phone, to_email = (stored_phone if mobile else ""), stored_email
+    job = create_job(
+        session,
+        kind=MESSAGE_JOB,
+        params={
+            "message": "link",
+            "to_phone": to_phone,
+            "to_email": to_email,
+            "registration_ids": [row[0] for row in found] if (to_phone or to_email) else [],
+            "language": found[0][1] if found else "th",
+        },
+    )
+    session.info.setdefault(PENDING_NOTICES, []).append(job.id)
+
+
 # --- looking registrations up --------------------------------------------------------------------
 
 
@@ -623,7 +736,15 @@ def event_statistics(session, event: Event) -> dict[str, Any]:
         ).all()
         return [(value or "", count) for value, count in rows]
 
+    from eventsys.registration.models import IdentityReview, IdentityReviewStatus
+
+    identity_checks = session.scalar(
+        select(func.count()).where(
+            IdentityReview.event_id == event.id, IdentityReview.status == IdentityReviewStatus.OPEN
+        )
+    )
     return {
+        "identity_checks": identity_checks or 0,
         "registered": sum(counts.values()),
         "counts": counts,
         "checked_in": checked_in or 0,

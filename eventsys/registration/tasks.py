@@ -10,6 +10,7 @@ from flask import current_app
 from eventsys.jobs.models import Job
 from eventsys.jobs.tasks import job_task
 from eventsys.mail import deliver
+from eventsys.registration.identity import MESSAGE_JOB
 from eventsys.registration.models import Registration
 from eventsys.registration.services import MAIL_JOB, take_queued_notices
 
@@ -49,6 +50,51 @@ def send_notices(session) -> None:
         try:
             job = session.get(Job, job_id)
             if job is not None:
-                send_registration_mail.enqueue(job)
+                TASKS[job.kind].enqueue(job)
         except Exception:  # noqa: BLE001 - mail must never break the request
             log.exception("could not queue registration e-mail job %s", job_id)
+
+
+@job_task(MESSAGE_JOB, retries=3)
+def send_identity_message(job, session, progress):
+    """A code, a change notice or a manage link, by SMS and/or e-mail. A code is removed
+    from the job's record once sent: only its hash stays (on the verification)."""
+    from flask_babel import force_locale
+
+    from eventsys.events.models import Event
+    from eventsys.mail import OutgoingMail
+    from eventsys.registration.notices import IDENTITY_SUBJECTS, base_url, identity_text, manage_url
+    from eventsys.sms import deliver_sms
+
+    params = dict(job.params)
+    message = params["message"]
+    registrations = [
+        r for r in (session.get(Registration, i) for i in params.get("registration_ids", [])) if r is not None
+    ]
+    event = session.get(Event, params["event_id"]) if params.get("event_id") else None
+    if event is None and registrations:
+        event = registrations[0].event
+    sent = []
+    with (
+        current_app.test_request_context("/", base_url=base_url()),
+        force_locale(params.get("language") or "th"),
+    ):
+        links = [(r.event.title, manage_url(r)) for r in registrations]
+        text = identity_text(message, params, event_title=event.title if event else "", links=links)
+        if params.get("to_phone"):
+            deliver_sms(params["to_phone"], text, config=current_app.config, outbox=outbox_path())
+            sent.append("sms")
+        if params.get("to_email"):
+            subject = IDENTITY_SUBJECTS[message] % {"code": params.get("code", "")}
+            mail = OutgoingMail(to=params["to_email"], subject=str(subject), text=text)
+            deliver(mail, config=current_app.config, outbox=outbox_path())
+            sent.append("email")
+    if "code" in params:
+        params["code"] = "(sent)"
+        job.params = params
+        session.flush()
+    return {"sent": sent, "message": message}
+
+
+#: the after-commit jobs by kind
+TASKS = {MAIL_JOB: send_registration_mail, MESSAGE_JOB: send_identity_message}

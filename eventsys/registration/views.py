@@ -11,20 +11,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from eventsys.accounts.forms import SubmitOnlyForm
 from eventsys.accounts.models import Role
 from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import Conflict, RuleViolation
 from eventsys.events import services as event_services
 from eventsys.extensions import limiter
 from eventsys.registration import export as export_module
-from eventsys.registration import services
-from eventsys.registration.forms import ContactForm, province_choices, registration_form_for
-from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
+from eventsys.registration import identity, services
+from eventsys.registration.forms import (
+    CodeForm,
+    ContactForm,
+    LostTicketForm,
+    province_choices,
+    registration_form_for,
+)
+from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.qr import qr_png, qr_svg
 from eventsys.registration.tasks import commit_and_notify, outbox_path
 from eventsys.registration.tickets import signer
 from eventsys.volunteers import thai
-from eventsys.volunteers.services import VolunteerData
+from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.services import PersonOnFile, VolunteerData
 from eventsys.web import is_safe_redirect, public, role_required
 
 bp = Blueprint("registration", __name__)
@@ -32,6 +40,10 @@ bp = Blueprint("registration", __name__)
 
 def registration_rate_limit() -> str:
     return current_app.config.get("REGISTRATION_RATE_LIMIT") or "60/minute"
+
+
+def lost_ticket_rate_limit() -> str:
+    return current_app.config.get("LOST_TICKET_RATE_LIMIT") or "5/minute;30/hour"
 
 
 def _locale() -> str:
@@ -92,6 +104,13 @@ def register(slug: str):
                 now=now,
                 cipher=current_app.extensions["eventsys.id_cipher"],
             )
+        except PersonOnFile as on_file:
+            volunteer_id = on_file.volunteer.id
+            db.session.rollback()
+            submission = identity.submission_of(
+                volunteer_data_from_form(form), form.answers(), _optional_consents(form)
+            )
+            return _prove_identity(event, volunteer_id, submission, form)
         except RuleViolation as error:
             db.session.rollback()
             _show_field_errors(form, error)
@@ -108,6 +127,158 @@ def register(slug: str):
         is_open=is_open,
         seats_left=services.seats_left(db.session, event),
     ), (200 if request.method == "GET" or not form.errors else 422)
+
+
+def _optional_consents(form) -> set[str]:
+    return form.optional_consents() if hasattr(form, "optional_consents") else set()
+
+
+def identity_key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _prove_identity(event, volunteer_id: int, submission: dict, form):
+    """The details typed match a person on file: send a code to a contact on that record
+    (or hold the claim for the organizer); nothing of the record is shown."""
+    begin_write(db.session)
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    try:
+        outcome = identity.start_verification(
+            db.session,
+            event=event,
+            volunteer=volunteer,
+            submission=submission,
+            client=identity.client_hash(identity_key(), request.remote_addr or ""),
+            key=identity_key(),
+            now=utcnow(),
+        )
+    except identity.TooManyCodes as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_template(
+            "registration/register.html", event=event, form=form, is_open=True,
+            seats_left=services.seats_left(db.session, event),
+        ), 429  # fmt: skip
+    commit_and_notify(db.session)
+    if isinstance(outcome, IdentityReview):
+        return redirect(url_for("registration.identity_held", slug=event.slug))
+    return redirect(url_for("registration.verify", slug=event.slug, verification_id=outcome.public_id))
+
+
+def _verification_for(slug: str, verification_id: str):
+    event = event_services.get_public_event(db.session, slug)
+    verification = identity.get_verification(db.session, verification_id)
+    if verification is None or verification.event_id != event.id:
+        raise NotFound()
+    return event, verification
+
+
+def _verify_page(event, verification, form, status: int = 200, *, ended: str = ""):
+    return render_template(
+        "registration/verify.html", event=event, verification=verification, form=form,
+        action_form=SubmitOnlyForm(), ended=ended,
+    ), status  # fmt: skip
+
+
+@bp.route("/e/<slug>/verify/<verification_id>", methods=["GET", "POST"])
+@public
+@limiter.limit(registration_rate_limit, methods=["POST"])
+def verify(slug: str, verification_id: str):
+    """The code step: the code went to a contact on file (shown masked only)."""
+    event, verification = _verification_for(slug, verification_id)
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _verify_page(event, verification, form, 422 if form.errors else 200)
+    begin_write(db.session)
+    db.session.refresh(verification)
+    try:
+        registration, created = identity.check_code(
+            db.session, verification=verification, code=form.code.data, key=identity_key(),
+            cipher=current_app.extensions["eventsys.id_cipher"], now=utcnow(),
+        )  # fmt: skip
+    except RuleViolation as error:
+        db.session.commit()  # the try counts
+        form.code.errors = [str(error.message)]
+        return _verify_page(event, verification, form, 422)
+    except (identity.TooManyAttempts, identity.VerificationExpired) as error:
+        db.session.commit()
+        return _verify_page(event, verification, form, error.status, ended=str(error.message))
+    except Conflict as error:  # full, no waitlist
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("events.detail", slug=event.slug))
+    commit_and_notify(db.session)
+    return redirect(manage_link(registration, new=1) if created else manage_link(registration))
+
+
+@bp.post("/e/<slug>/verify/<verification_id>/resend")
+@public
+@limiter.limit(registration_rate_limit)
+def resend_code(slug: str, verification_id: str):
+    event, verification = _verification_for(slug, verification_id)
+    if SubmitOnlyForm().validate_on_submit():
+        begin_write(db.session)
+        db.session.refresh(verification)
+        try:
+            identity.resend_code(db.session, verification=verification, key=identity_key(), now=utcnow())
+        except (identity.TooManyCodes, identity.TooManyAttempts, identity.VerificationExpired) as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            commit_and_notify(db.session)
+            flash(_("A new code is on its way. The old code no longer works."), "success")
+    return redirect(url_for("registration.verify", slug=slug, verification_id=verification_id))
+
+
+@bp.post("/e/<slug>/verify/<verification_id>/review")
+@public
+@limiter.limit(registration_rate_limit)
+def ask_review(slug: str, verification_id: str):
+    """ "I cannot receive the code": the organizer checks the person's ID card instead."""
+    event, verification = _verification_for(slug, verification_id)
+    if SubmitOnlyForm().validate_on_submit():
+        begin_write(db.session)
+        db.session.refresh(verification)
+        try:
+            identity.ask_review(db.session, verification=verification, now=utcnow())
+        except identity.VerificationExpired as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("registration.verify", slug=slug, verification_id=verification_id))
+        db.session.commit()
+        return redirect(url_for("registration.identity_held", slug=slug))
+    return redirect(url_for("registration.verify", slug=slug, verification_id=verification_id))
+
+
+@bp.get("/e/<slug>/register/held")
+@public
+def identity_held(slug: str):
+    event = event_services.get_public_event(db.session, slug)
+    return render_template("registration/held.html", event=event)
+
+
+@bp.route("/e/<slug>/lost-ticket", methods=["GET", "POST"])
+@public
+@limiter.limit(lost_ticket_rate_limit, methods=["POST"])
+def lost_ticket(slug: str):
+    """Ask for one's link again. The answer is the same whether or not anyone is
+    registered: the link goes only to a contact on file."""
+    event = event_services.get_public_event(db.session, slug)
+    form = LostTicketForm()
+    if form.validate_on_submit():
+        begin_write(db.session)
+        services.request_ticket_recovery(
+            db.session,
+            event=event,
+            cipher=current_app.extensions["eventsys.id_cipher"],
+            now=utcnow(),
+            **services.recovery_lookup(form.lookup.data),
+        )
+        commit_and_notify(db.session)
+        return render_template("registration/lost_ticket.html", event=event, form=None, sent=True)
+    return render_template("registration/lost_ticket.html", event=event, form=form, sent=False), (
+        422 if form.errors else 200
+    )
 
 
 def _registration_for_manage_token(token: str) -> Registration:
@@ -191,6 +362,28 @@ def cancel(token: str):
     services.cancel(db.session, registration=registration, actor=None, now=utcnow())
     commit_and_notify(db.session)
     flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@bp.post("/r/<token>/reissue")
+@public
+@limiter.limit(registration_rate_limit)
+def reissue(token: str):
+    """The person's own new ticket: the old QR and this link stop working."""
+    begin_write(db.session)
+    registration = _registration_for_manage_token(token)
+    if SubmitOnlyForm().validate_on_submit():
+        services.reissue_ticket(db.session, registration=registration, actor=None, now=utcnow())
+        new_link = manage_link(registration)
+        commit_and_notify(db.session)
+        flash(
+            _(
+                "Your new ticket is ready; the old QR code no longer works. "
+                "We sent the new link to your contact on file."
+            ),
+            "success",
+        )
+        return redirect(new_link)
     return redirect(url_for("registration.manage", token=token))
 
 
@@ -305,6 +498,7 @@ ACTIONS = {
     "cancel": services.cancel,
     "promote": services.promote,
     "resend": services.resend_ticket,
+    "reissue": services.reissue_ticket,
 }
 
 
@@ -338,7 +532,59 @@ ACTION_DONE = {
     "cancel": lambda: _("Cancelled; the seat went to the waiting list."),
     "promote": lambda: _("Moved from the waiting list into a seat."),
     "resend": lambda: _("The e-mail is being sent again."),
+    "reissue": lambda: _(
+        "A new ticket was issued; the old QR code no longer works. The person is sent the new link."
+    ),
 }
+
+
+# --- the organizer's identity checks -------------------------------------------------------------
+
+
+@bp.get("/manage/events/<int:event_id>/identity-checks")
+@role_required(Role.ORGANIZER)
+def identity_reviews(event_id: int):
+    """Claims held for an identity check: the record and the claim side by side."""
+    event = event_services.get_managed_event(db.session, event_id, user=current_user)
+    return render_template(
+        "registration/identity_reviews.html",
+        event=event,
+        reviews=identity.open_reviews(db.session, event.id),
+        province_name=lambda code: thai.province_name(code, _locale()) if code else "",
+    )
+
+
+@bp.post("/manage/events/<int:event_id>/identity-checks/<int:review_id>/<decision>")
+@role_required(Role.ORGANIZER)
+def decide_identity_review(event_id: int, review_id: int, decision: str):
+    if decision not in ("confirm", "reject"):
+        raise NotFound()
+    begin_write(db.session)
+    event = event_services.get_managed_event(db.session, event_id, user=current_user)
+    review = db.session.get(IdentityReview, review_id)
+    if review is None or review.event_id != event.id:
+        raise NotFound()
+    if SubmitOnlyForm().validate_on_submit():
+        try:
+            if decision == "confirm":
+                identity.confirm_review(
+                    db.session, review=review, actor=current_user,
+                    cipher=current_app.extensions["eventsys.id_cipher"], now=utcnow(),
+                )  # fmt: skip
+            else:
+                identity.reject_review(db.session, review=review, actor=current_user, now=utcnow())
+        except (Conflict, RuleViolation) as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            commit_and_notify(db.session)
+            flash(
+                _("Confirmed: the record now has the claimant's contact details, and they are registered.")
+                if decision == "confirm"
+                else _("Rejected: nothing on the record changed; the claimant is told."),
+                "success",
+            )
+    return redirect(url_for("registration.identity_reviews", event_id=event.id))
 
 
 @bp.get("/manage/events/<int:event_id>/export/<kind>")

@@ -22,7 +22,7 @@ from eventsys import audit
 from eventsys.certificates.models import Certificate
 from eventsys.checkin.models import CheckIn
 from eventsys.db import lock_name, utcnow
-from eventsys.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from eventsys.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.volunteers import thai
@@ -295,6 +295,19 @@ def national_id_of(volunteer: Volunteer, *, cipher: IdCipher) -> str | None:
     return cipher.decrypt(volunteer.national_id_encrypted)
 
 
+class PersonOnFile(DomainError):
+    """The details typed match a person already on file (by national ID, passport, or name
+    and phone). Data that others can know is no proof of identity: a public form must not
+    link to, show or change that record until the submitter proves who they are."""
+
+    status = 409
+    code = "on_file"
+
+    def __init__(self, volunteer: Volunteer):
+        super().__init__(_l("This person is already on file."))
+        self.volunteer = volunteer
+
+
 def save_volunteer(
     session,
     data: VolunteerData,
@@ -304,11 +317,13 @@ def save_volunteer(
     now: datetime | None = None,
     require_phone: bool = True,
     update_names: bool = False,
+    new_only: bool = False,
 ) -> tuple[Volunteer, bool]:
     """Create the person, or update the record they already have; returns (record, created).
 
     ``update_names`` lets an organizer correct names on a matched record; self-service
-    registration only refreshes contact details.
+    registration only refreshes contact details. ``new_only`` (the public path) raises
+    :class:`PersonOnFile` on a match instead of touching the record.
     """
     now = now or utcnow()
     clean = validate(data, require_phone=require_phone)
@@ -317,6 +332,8 @@ def save_volunteer(
     for identity in _identities(clean, cipher=cipher):
         lock_name(session, "volunteer:" + identity)
     volunteer = find_existing(session, clean, cipher=cipher)
+    if volunteer is not None and new_only:
+        raise PersonOnFile(volunteer)
     created = volunteer is None
     if created:
         volunteer = Volunteer(first_name="", created_at=now)
