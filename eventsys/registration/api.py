@@ -289,10 +289,8 @@ def check_verification(verification_id: str):
             db.session, verification=verification, code=str(code), key=identity_key(),
             cipher=current_app.extensions["eventsys.id_cipher"], now=utcnow(),
         )  # fmt: skip
-    except (RuleViolation, identity.TooManyAttempts, identity.VerificationExpired) as error:
+    except (identity.WrongCode, identity.TooManyAttempts, identity.VerificationExpired):
         db.session.commit()  # the try counts
-        if isinstance(error, RuleViolation):
-            raise RuleViolation(str(error.message), fields={"code": str(error.message)}) from None
         raise
     except Exception:
         db.session.rollback()

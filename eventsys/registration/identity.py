@@ -67,6 +67,10 @@ class TooManyAttempts(DomainError):
     code = "too_many_attempts"
 
 
+class WrongCode(RuleViolation):
+    """Not the code that was sent (the try is counted)."""
+
+
 class TooManyCodes(DomainError):
     status = 429
     code = "too_many_requests"
@@ -275,9 +279,7 @@ def check_code(
         left = MAX_ATTEMPTS - verification.attempts
         if left <= 0:
             raise TooManyAttempts(_l("Too many wrong codes. Please register again to get a new code."))
-        raise RuleViolation(
-            _l("Code: not the code we sent. %(left)s tries left.", left=left), field="code", code="invalid"
-        )
+        raise WrongCode(_l("Code: not the code we sent. %(left)s tries left.", left=left), field="code")
     verification.verified_at = now
     registration, created = _complete(
         session,

@@ -312,7 +312,7 @@ def register(
         validate(data)
     except RuleViolation as error:
         errors.update(error.fields)
-    if source == RegistrationSource.SELF and not data.consent:
+    if source == RegistrationSource.SELF and not data.consent and volunteer is None:
         errors["consent"] = _l("Consent: please accept the privacy notice to register.")
     try:
         cleaned = clean_answers(list(event.questions), answers)

@@ -196,10 +196,14 @@ def verify(slug: str, verification_id: str):
             db.session, verification=verification, code=form.code.data, key=identity_key(),
             cipher=current_app.extensions["eventsys.id_cipher"], now=utcnow(),
         )  # fmt: skip
-    except RuleViolation as error:
+    except identity.WrongCode as error:
         db.session.commit()  # the try counts
         form.code.errors = [str(error.message)]
         return _verify_page(event, verification, form, 422)
+    except RuleViolation as error:  # e.g. a question the organizer made required since
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registration.register", slug=event.slug))
     except (identity.TooManyAttempts, identity.VerificationExpired) as error:
         db.session.commit()
         return _verify_page(event, verification, form, error.status, ended=str(error.message))
