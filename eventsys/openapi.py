@@ -39,6 +39,7 @@ def error_responses(*statuses: int) -> dict[str, Any]:
         403: "The caller's role does not allow this",
         404: "Not found",
         409: "Conflict with the current state",
+        410: "Gone",
         422: "Invalid fields",
         429: "Rate limited",
     }

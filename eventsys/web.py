@@ -225,8 +225,9 @@ def register_error_handlers(app: Flask) -> None:
             return body, code, {"Allow": ", ".join(sorted(error.valid_methods))}
         return response
 
+    @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
-    def handle_out_of_range(error: DataError):
+    def handle_out_of_range(error: Exception):
         """An ID beyond the column's range (``/events/99999999999``) names nothing."""
         db.session.rollback()
         return _error_response(404, "not_found", _("The page you asked for does not exist."))

@@ -41,6 +41,14 @@ PUBLIC_BY_DESIGN = {
     "registration.register": "the public registration form, by slug: published events, window open",
     "api.create_registration": "public self-registration through the API: same rules as the form",
     "certificates.verify": "verification by the certificate's unguessable code: a masked name only",
+    "registration.verify": "the code step, by the verification's unguessable id: masked destinations only",
+    "registration.resend_code": "a new code to the contacts on file, by the verification's unguessable id",
+    "registration.ask_review": "hands the claim to the organizer, by the verification's unguessable id",
+    "registration.identity_held": "a fixed message on a public event, by slug",
+    "registration.lost_ticket": "the same answer whoever is typed; the link goes to the contact on file",
+    "api.check_verification": "the code step, by the verification's unguessable id; the code is the proof",
+    "api.resend_verification": "a new code to the contacts on file, by the verification's unguessable id",
+    "api.ticket_recovery": "always 202 sent_if_registered; the link goes to the contact on file",
     "site.set_language": "the parameter is a language code, not an object",
 }
 
@@ -65,6 +73,7 @@ class World:
     certificate_job: Any  #: a finished bulk-certificates job with its file
     import_job: Any  #: a finished volunteer import with its report
     outbox_name: str  #: an e-mail in the admins' outbox
+    review: Any  #: an identity check waiting for the organizer
     event_id: int = field(init=False)
     volunteer_id: int = field(init=False)
 
@@ -108,6 +117,7 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
     from eventsys.events.models import QuestionKind
     from eventsys.events.services import QuestionData, add_question
     from eventsys.jobs.services import create_job, mark_done
+    from eventsys.registration.models import IdentityReview
     from eventsys.registration.tasks import outbox_path
     from eventsys.volunteers.tasks import report_path
 
@@ -154,6 +164,14 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
             },
             now=now,
         )
+        review = IdentityReview(
+            event_id=event.id,
+            volunteer_id=newcomer.volunteer_id,
+            reason="no_contact",
+            submission={},
+            created_at=now,
+        )
+        db.session.add(review)
         db.session.commit()
         certificate_tasks.export_path(certificate_job.id, "zip").write_bytes(b"PK\x05\x06" + bytes(18))
         report_path(import_job.id).write_text(json.dumps([{**row, "values": {"first_name": ""}}]))
@@ -178,6 +196,7 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
             certificate_job=certificate_job,
             import_job=import_job,
             outbox_name=outbox_name,
+            review=review,
         )
 
     return build
@@ -321,6 +340,11 @@ SWAPS: dict[str, Swap] = {
         _form(phone="0811111111", email="taken@example.org", language="th"),
     ),
     "registration.cancel": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
+    "registration.reissue": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
+    "registration.identity_reviews": Swap(_event),
+    "registration.decide_identity_review": Swap(
+        _in_their_event_and_mine("review_id", "review", decision="confirm")
+    ),
     "registration.ticket_png": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
     "registration.ticket_svg": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
     "certificates.manage_download": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
@@ -384,6 +408,9 @@ SWAPS: dict[str, Swap] = {
     "api.cancel_registration": Swap(
         lambda t, m: [{"registration_id": t.registration.id}], lambda t, m: {"json": {}}
     ),
+    "api.reissue_registration": Swap(
+        lambda t, m: [{"registration_id": t.registration.id}], lambda t, m: {"json": {}}
+    ),
     "api.list_certificates": Swap(_api_event),
     "api.issue_certificates": Swap(_api_event, lambda t, m: {"json": {}}),
     "api.certificate_pdf": Swap(
@@ -433,7 +460,7 @@ def _snapshot(world: World) -> dict[str, Any]:
     from eventsys.checkin.models import CheckIn
     from eventsys.events.models import AgendaSession, Event, EventStaff, Question
     from eventsys.jobs.models import Job
-    from eventsys.registration.models import Registration
+    from eventsys.registration.models import IdentityReview, Registration
     from eventsys.volunteers.models import Volunteer
 
     db.session.rollback()
@@ -457,6 +484,9 @@ def _snapshot(world: World) -> dict[str, Any]:
             .order_by(Registration.id)
         ).all(),
         "volunteer": (volunteer.first_name, volunteer.phone, volunteer.email, volunteer.erased_at),
+        "identity_reviews": db.session.execute(
+            select(IdentityReview.id, IdentityReview.status).where(IdentityReview.event_id == event_id)
+        ).all(),
         "check_ins": sorted(
             db.session.scalars(select(CheckIn.id).where(CheckIn.registration_id.in_(registrations)))
         ),

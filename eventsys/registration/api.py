@@ -524,7 +524,10 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "prefix": {"type": "string", "example": "นาง"},
             "first_name": {"type": "string"},
             "last_name": {"type": "string"},
-            "national_id": {"type": "string", "description": "13 digits; links to the existing record"},
+            "national_id": {
+                "type": "string",
+                "description": "13 digits; a person on file must then prove it is them (202)",
+            },
             "passport_no": {"type": "string"},
             "phone": {"type": "string"},
             "email": {"type": "string"},
@@ -548,6 +551,50 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
                 "description": "what the QR carries; null until the registration is confirmed",
             },
             "manage_url": {"type": "string", "description": "the person's signed manage link"},
+        },
+    },
+    "RegistrationAccepted": {
+        "type": "object",
+        "required": ["status"],
+        "description": "The details match a person on file. `verification_required`: a 6-digit code "
+        "went to the contacts already on that record (`sent_to`, masked); send it to "
+        "`POST /verifications/{verification_id}`. `identity_review`: nothing on file can receive a "
+        "code; the organizer checks the person's ID card. Never a registration, ticket or stored name.",
+        "properties": {
+            "status": {"type": "string", "enum": ["verification_required", "identity_review"]},
+            "verification_id": {"type": "string"},
+            "sent_to": {
+                "type": "array",
+                "items": {"type": "string"},
+                "example": ["08x-xxx-5678", "s•••@example.org"],
+            },
+        },
+    },
+    "CodeInput": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string", "example": "123456", "description": "the 6 digits sent"}},
+    },
+    "TicketRecoveryInput": {
+        "type": "object",
+        "description": "Exactly one of the three.",
+        "properties": {
+            "national_id": {"type": "string"},
+            "phone": {"type": "string"},
+            "email": {"type": "string"},
+        },
+    },
+    "TicketRecoveryAccepted": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {"status": {"type": "string", "enum": ["sent_if_registered"]}},
+    },
+    "ReissueResult": {
+        "type": "object",
+        "required": ["ticket_token", "manage_url"],
+        "properties": {
+            "ticket_token": {"type": "string", "description": "the new QR text; the old one is void"},
+            "manage_url": {"type": "string", "description": "the new manage link; the old one is void"},
         },
     },
     "RegistrationItem": {
@@ -621,10 +668,13 @@ OPENAPI_PATHS: dict[str, Any] = {
             "security": [],
             "parameters": [_EVENT_ID],
             "requestBody": request_body("RegistrationInput"),
+            "description": "Someone not on file is registered in one step (201). Details that match a "
+            "person on file (national ID, passport, or name and phone) are no proof of identity: the "
+            "answer is 202 and nothing of that person is returned or changed until the code comes back.",
             "responses": {
                 "201": answer("Registered: confirmed, waitlisted or pending approval", "RegistrationResult"),
-                "200": answer(
-                    "The same person was already registered: their registration", "RegistrationResult"
+                "202": answer(
+                    "On file: prove it is you (a code), or wait for the organizer", "RegistrationAccepted"
                 ),
                 "409": answer(
                     "`event_full` (full, no waitlist) or `registration_closed` "
@@ -652,6 +702,72 @@ OPENAPI_PATHS: dict[str, Any] = {
                 **error_responses(401, 403, 404, 422),
             },
         },
+    },
+    "/verifications/{verification_id}": {
+        "post": {
+            "summary": "Give the code sent to the contact on file (public, no token)",
+            "description": "Then the registration is made (201) or the person's existing one is "
+            "returned (200), and the contact details sent with the registration are applied (the old "
+            "contact is told). Codes live 10 minutes and allow 5 tries; a new code voids the old one.",
+            "operationId": "verifyIdentity",
+            "security": [],
+            "parameters": [
+                {"name": "verification_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": request_body("CodeInput"),
+            "responses": {
+                "201": answer("Registered", "RegistrationResult"),
+                "200": answer("Already registered: their registration", "RegistrationResult"),
+                "410": answer("`verification_expired`: past its 10 minutes, used, or replaced", "Error"),
+                "422": answer("`invalid`, with `fields.code`: not the code sent", "Error"),
+                "429": answer("`too_many_attempts` after 5 wrong codes (or the rate limit)", "Error"),
+                **error_responses(400, 404, 409),
+            },
+        }
+    },
+    "/verifications/{verification_id}/resend": {
+        "post": {
+            "summary": "Send a new code to the same contacts on file (public, no token)",
+            "operationId": "resendIdentityCode",
+            "security": [],
+            "parameters": [
+                {"name": "verification_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "202": answer("A new code was sent; the old one no longer works", "RegistrationAccepted"),
+                "410": answer("`verification_expired`", "Error"),
+                "429": answer("`too_many_requests`: too many codes for this person, or too soon", "Error"),
+                **error_responses(404),
+            },
+        }
+    },
+    "/events/{event_id}/ticket-recovery": {
+        "post": {
+            "summary": "Lost ticket: send the manage link to the contact on file (public, no token)",
+            "description": "Always 202 with the same body, whether or not anyone is registered; "
+            "the link goes only to a phone or e-mail already on the person's record.",
+            "operationId": "recoverTicket",
+            "security": [],
+            "parameters": [_EVENT_ID],
+            "requestBody": request_body("TicketRecoveryInput"),
+            "responses": {
+                "202": answer("Sent if registered", "TicketRecoveryAccepted"),
+                **error_responses(400, 404, 422, 429),
+            },
+        }
+    },
+    "/registrations/{registration_id}/reissue": {
+        "post": {
+            "summary": "A new ticket (organizer token, or the person's manage token)",
+            "description": "The old QR then answers 404 `invalid_ticket` at the door (and drops out of "
+            "the offline list at its next refresh), the old manage link stops working, and the person "
+            "is sent the new link. Manage token in `X-Manage-Token` or the body, as for cancel.",
+            "operationId": "reissueTicket",
+            "parameters": [
+                {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {"200": answer("The new ticket", "ReissueResult"), **error_responses(401, 403, 404)},
+        }
     },
     "/registrations/{registration_id}/cancel": {
         "post": {
