@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.events.models import Event, QuestionKind
+from eventsys.privacy.forms import OptionalConsentFields
 from eventsys.volunteers import thai
 
 NETWORK_TYPES = (
@@ -51,7 +52,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(OptionalConsentFields, FlaskForm):
+    """The person's details, the event's questions, and the optional-consent boxes
+    (``optional_consents()``)."""
+
     prefix = SelectField(_l("Title"), validate_choice=False)
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=120)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=120)])
@@ -64,10 +68,10 @@ class RegistrationForm(FlaskForm):
     province = SelectField(_l("Province"), validators=[DataRequired()], validate_choice=False)
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
     network_type = SelectField(_l("Network"), validate_choice=False)
-    consent = BooleanField(
-        _l("I agree that the organizer keeps my details to run this event, as the privacy notice explains."),
-        validators=[DataRequired(_l("Consent: please accept the privacy notice to register."))],
-    )
+    #: legacy, not shown: registering rests on the public task and needs no consent (the
+    #: notice version is recorded on the registration). Kept only because the registration
+    #: view still reads it; drop it once the view stops. Optional uses: OptionalConsentFields.
+    consent = BooleanField()
     submit = SubmitField(_l("Register"))
 
     #: names of the question fields, in the event's order
