@@ -45,7 +45,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 #: capabilities, one subpackage each; each may have models, views (``bp``), api (routes on
 #: the API blueprint plus ``OPENAPI_PATHS``/``OPENAPI_SCHEMAS``), cli (``commands``), tasks
-FEATURES = ("accounts", "events", "volunteers", "registration", "checkin", "certificates", "jobs")
+FEATURES = (
+    "accounts",
+    "events",
+    "volunteers",
+    "registration",
+    "checkin",
+    "certificates",
+    "jobs",
+    "privacy",
+)
 
 
 def feature_module(feature: str, name: str):

@@ -23,6 +23,7 @@ from eventsys.events.models import (
     Question,
     QuestionKind,
 )
+from eventsys.privacy.services import current_notice_version
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.services import new_ticket_secret
 from eventsys.volunteers import thai
@@ -193,6 +194,7 @@ def seed_demo(session, *, cipher: IdCipher, now: datetime, volunteers: int = 300
         session.add(EventStaff(event_id=workshop.id, user_id=users["staff"].id))
 
     sessions = list(workshop.sessions)
+    notice_version = current_notice_version(session)
     existing = {
         r.volunteer_id: r
         for r in session.scalars(select(Registration).where(Registration.event_id == workshop.id))
@@ -234,7 +236,7 @@ def seed_demo(session, *, cipher: IdCipher, now: datetime, volunteers: int = 300
                 "diet": rng.choice(["ทั่วไป", "ทั่วไป", "มังสวิรัติ", "อาหารฮาลาล"]),
                 "travel": rng.random() < 0.4,
             },
-            consent_version=volunteer.consent_version,
+            consent_version=notice_version,  # the privacy notice each registration was given
             created_at=registered,
             confirmed_at=registered,
         )

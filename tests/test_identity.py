@@ -258,7 +258,8 @@ def test_a_new_code_voids_the_old_one(app, client, victim):
         "first_name": "x",
         "last_name": "y",
         "phone": "0899999999",
-        "province": "10", "consent": True,
+        "province": "10",
+        "consent": True,
     }
     old_id = client.post(f"/api/v1/events/{first.id}/registrations", json=body).get_json()["verification_id"]
     old_code = _code_sent_to(app, "0812345678")
@@ -274,7 +275,8 @@ def test_codes_are_rate_limited_per_person(app, client, victim):
         "first_name": "x",
         "last_name": "y",
         "phone": "0899999999",
-        "province": "10", "consent": True,
+        "province": "10",
+        "consent": True,
     }
     answers = [
         client.post(f"/api/v1/events/{first.id}/registrations", json=body)
@@ -403,7 +405,9 @@ def test_reissue_voids_the_old_qr_and_link_and_sends_the_new_one(app, client, vi
     scan = client.post("/api/v1/checkins", json={"token": old_qr, "event_id": first.id}, headers=headers)
     assert scan.status_code == 404 and scan.get_json()["error"] == "invalid_ticket"
     new_qr = answer.get_json()["ticket_token"]
-    assert client.post("/api/v1/checkins", json={"token": new_qr, "event_id": first.id}, headers=headers).status_code in (
+    assert client.post(
+        "/api/v1/checkins", json={"token": new_qr, "event_id": first.id}, headers=headers
+    ).status_code in (
         200,
         201,
     )

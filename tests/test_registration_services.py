@@ -15,7 +15,7 @@ from eventsys.jobs.models import Job
 from eventsys.registration import services
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.volunteers.models import Volunteer
-from eventsys.volunteers.services import PersonOnFile
+from eventsys.volunteers.services import PRIVACY_NOTICE_VERSION, PersonOnFile
 
 
 def test_first_come_first_served_then_waitlist(make_event, person, register_person):
@@ -79,11 +79,15 @@ def test_window_and_status_rules(make_event, person, register_person, now, case)
     assert error.value.code == "registration_closed"
 
 
-def test_consent_and_fields_are_checked_together(make_event, person, register_person):
+def test_fields_are_checked_together_and_no_consent_is_needed(make_event, person, register_person):
     event = make_event()
     with pytest.raises(RuleViolation) as error:
         register_person(event, person(consent=False, phone="12", national_id="1234567890123"))
-    assert {"consent", "phone", "national_id"} <= set(error.value.fields)
+    assert {"phone", "national_id"} <= set(error.value.fields) and "consent" not in error.value.fields
+    # the basis is the public task (PDPA s. 24(4)): registering needs no consent, and every
+    # registration records the privacy notice version the person was given
+    registration, created = register_person(event, person(consent=False))
+    assert created and registration.consent_version == PRIVACY_NOTICE_VERSION
 
 
 def test_cancel_promotes_the_next_in_line_and_emails_them(make_event, person, register_person, now):

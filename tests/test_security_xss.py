@@ -363,7 +363,7 @@ def test_refused_registration_form_echoes_input_escaped(app, client, make_event)
     event = make_event(starts_at=utcnow() + timedelta(days=5))
     event.questions.append(Question(key="q1", label=payload("q-text"), kind=QuestionKind.LONG_TEXT))
     db.session.commit()
-    # no province and no consent: refused, and everything typed comes back in the form
+    # no province: refused, and everything typed comes back in the form
     typed = {
         "prefix": payload("p-prefix"), "first_name": payload("p-first"), "last_name": payload("p-last"),
         "national_id": BREAK, "passport_no": BREAK, "phone": BREAK, "email": email_of("p"),

@@ -16,6 +16,7 @@ from eventsys.events import services as event_services
 from eventsys.events.models import Event, EventStatus
 from eventsys.extensions import limiter
 from eventsys.openapi import answer, error_responses, request_body
+from eventsys.privacy.services import parse_purposes, record_consents
 from eventsys.registration import identity, services
 from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.tasks import commit_and_notify
@@ -198,8 +199,15 @@ def create_registration(event_id: int):
         organization=_text(body, "organization"),
         network_type=_text(body, "network_type"),
         language=_text(body, "language") or str(current_app.config["BABEL_DEFAULT_LOCALE"]),
-        consent=body.get("consent") is True,
     )
+    consents = body.get("consents", [])
+    if not isinstance(consents, list):
+        raise RuleViolation(
+            _("Please correct the highlighted fields."),
+            fields={"consents": _("consents: a list of purposes.")},
+        )
+    purposes = parse_purposes(consents)
+    now = utcnow()
     try:
         registration, created = services.register(
             db.session,
@@ -208,15 +216,17 @@ def create_registration(event_id: int):
             answers=answers,
             source=RegistrationSource.SELF,
             actor=None,
-            now=utcnow(),
+            now=now,
             cipher=current_app.extensions["eventsys.id_cipher"],
         )
+        record_consents(
+            db.session, volunteer=registration.volunteer, purposes=purposes,
+            notice_version=registration.consent_version, source="api", now=now,
+        )  # fmt: skip
     except PersonOnFile as on_file:
         volunteer_id = on_file.volunteer.id
         db.session.rollback()
-        return _prove_identity(
-            event, volunteer_id, identity.submission_of(data, answers or {}, _consents(body))
-        )
+        return _prove_identity(event, volunteer_id, identity.submission_of(data, answers or {}, purposes))
     except Exception:
         db.session.rollback()
         raise
@@ -227,11 +237,6 @@ def create_registration(event_id: int):
     }
     commit_and_notify(db.session)
     return jsonify(_registration_result(**result)), 201 if created else 200
-
-
-def _consents(body: dict) -> set[str]:
-    consents = body.get("consents")
-    return {c for c in consents if isinstance(c, str)} if isinstance(consents, list) else set()
 
 
 def _prove_identity(event: Event, volunteer_id: int, submission: dict):
@@ -519,7 +524,7 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     },
     "RegistrationInput": {
         "type": "object",
-        "required": ["first_name", "last_name", "phone", "province", "consent"],
+        "required": ["first_name", "last_name", "phone", "province"],
         "properties": {
             "prefix": {"type": "string", "example": "นาง"},
             "first_name": {"type": "string"},
@@ -536,7 +541,17 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "network_type": {"type": "string"},
             "language": {"type": "string", "enum": ["th", "en"], "description": "for e-mail"},
             "answers": {"type": "object", "description": "answers keyed by question key"},
-            "consent": {"type": "boolean", "enum": [True]},
+            "consent": {
+                "type": "boolean",
+                "description": "accepted and ignored (compatibility): registering is a public task "
+                "(PDPA section 24(4)), not consent; the privacy notice version is recorded",
+            },
+            "consents": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["photos", "news_email", "news_line"]},
+                "uniqueItems": True,
+                "description": "optional uses the person agrees to, each recorded with the notice version",
+            },
         },
     },
     "RegistrationResult": {

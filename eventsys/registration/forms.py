@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     EmailField,
     RadioField,
     SelectField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.events.models import Event, QuestionKind
+from eventsys.privacy.forms import OptionalConsentFields
 from eventsys.volunteers import thai
 
 NETWORK_TYPES = (
@@ -51,7 +51,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(OptionalConsentFields, FlaskForm):
+    """The person's details, the event's questions, and the optional-consent boxes
+    (``optional_consents()``)."""
+
     prefix = SelectField(_l("Title"), validate_choice=False)
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=120)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=120)])
@@ -64,10 +67,6 @@ class RegistrationForm(FlaskForm):
     province = SelectField(_l("Province"), validators=[DataRequired()], validate_choice=False)
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
     network_type = SelectField(_l("Network"), validate_choice=False)
-    consent = BooleanField(
-        _l("I agree that the organizer keeps my details to run this event, as the privacy notice explains."),
-        validators=[DataRequired(_l("Consent: please accept the privacy notice to register."))],
-    )
     submit = SubmitField(_l("Register"))
 
     #: names of the question fields, in the event's order

@@ -29,6 +29,7 @@ from eventsys.errors import Conflict, DomainError, RuleViolation
 from eventsys.events.models import Event
 from eventsys.jobs.services import create_job
 from eventsys.masking import mask_email, mask_phone
+from eventsys.privacy.services import record_consents
 from eventsys.registration.models import (
     IdentityReview,
     IdentityReviewStatus,
@@ -359,7 +360,7 @@ def _complete(
     apply_contact(
         session, volunteer=volunteer, submission=submission, actor=actor, now=now, replace=replace_contact
     )
-    return register(
+    registration, created = register(
         session,
         event=event,
         data=_typed(submission),
@@ -371,6 +372,12 @@ def _complete(
         volunteer=volunteer,
         check_window=False,  # the window was open when the person first submitted
     )
+    # the optional uses ticked on the form, now that it is the person who ticked them
+    record_consents(
+        session, volunteer=volunteer, purposes=set(submission.get("consents") or ()),
+        notice_version=registration.consent_version, source="registration", now=now,
+    )  # fmt: skip
+    return registration, created
 
 
 # --- the organizer's identity check ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from eventsys.db import UTCDateTime, db, enum_column, utcnow
 
@@ -50,7 +50,10 @@ class Registration(db.Model):
     #: answers to the event's questions, keyed by Question.key
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(5), default="th")
+    #: the privacy notice version the person was given (every registration records it: the
+    #: basis is the public task, not consent); also readable as ``privacy_notice_version``
     consent_version: Mapped[str] = mapped_column(String(40), default="")
+    privacy_notice_version = synonym("consent_version")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -28,6 +28,7 @@ from eventsys.errors import Conflict, NotFound, RuleViolation
 from eventsys.events.models import Event, EventStatus, Question, QuestionKind
 from eventsys.events.services import RegistrationWindow, registration_is_open
 from eventsys.jobs.services import create_job
+from eventsys.privacy.services import current_notice_version
 from eventsys.registration.models import (
     ACTIVE_STATUSES,
     Registration,
@@ -36,7 +37,7 @@ from eventsys.registration.models import (
 )
 from eventsys.volunteers.crypto import IdCipher
 from eventsys.volunteers.models import Volunteer
-from eventsys.volunteers.services import PRIVACY_NOTICE_VERSION, VolunteerData, save_volunteer, validate
+from eventsys.volunteers.services import VolunteerData, save_volunteer, validate
 
 #: pretix's ticket alphabet: no o/0/1/i/l to misread when typed by hand
 TICKET_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -302,18 +303,17 @@ def register(
     to the record. A person already registered gets their existing registration back
     (``created`` False); one who had cancelled is taken back in, at the end of the queue.
     Seats go first come first served; beyond capacity the person is waitlisted (if the
-    event has a waitlist) or refused with Conflict ``event_full``. Self-registration needs
-    the PDPA consent and must fall inside the registration window of a published event
-    (Conflict ``registration_closed``); staff registrations (walk-ins) skip the window
-    unless ``check_window`` says otherwise.
+    event has a waitlist) or refused with Conflict ``event_full``. Registering rests on the
+    public task (PDPA section 24(4)), not on consent: every registration records the current
+    privacy notice version. Self-registration must fall inside the registration window of a
+    published event (Conflict ``registration_closed``); staff registrations (walk-ins) skip
+    the window unless ``check_window`` says otherwise.
     """
     errors: dict[str, str] = {}
     try:
         validate(data)
     except RuleViolation as error:
         errors.update(error.fields)
-    if source == RegistrationSource.SELF and not data.consent and volunteer is None:
-        errors["consent"] = _l("Consent: please accept the privacy notice to register.")
     try:
         cleaned = clean_answers(list(event.questions), answers)
     except RuleViolation as error:
@@ -336,7 +336,7 @@ def register(
         "source": source,
         "answers": cleaned,
         "language": volunteer.language,
-        "consent_version": PRIVACY_NOTICE_VERSION if data.consent else "",
+        "consent_version": current_notice_version(session),  # the notice this person was given
     }
     connection = session.connection()
     locked = connection.execute(_LOCK_EVENT, {"event_id": event.id}).first()

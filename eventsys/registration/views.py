@@ -17,6 +17,7 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import Conflict, RuleViolation
 from eventsys.events import services as event_services
 from eventsys.extensions import limiter
+from eventsys.privacy.services import record_consents
 from eventsys.registration import export as export_module
 from eventsys.registration import identity, services
 from eventsys.registration.forms import (
@@ -64,7 +65,6 @@ def volunteer_data_from_form(form) -> VolunteerData:
         organization=form.organization.data or "",
         network_type="" if network == "other" else network,
         language=_locale(),
-        consent=bool(form.consent.data),
     )
 
 
@@ -108,7 +108,7 @@ def register(slug: str):
             volunteer_id = on_file.volunteer.id
             db.session.rollback()
             submission = identity.submission_of(
-                volunteer_data_from_form(form), form.answers(), _optional_consents(form)
+                volunteer_data_from_form(form), form.answers(), form.optional_consents()
             )
             return _prove_identity(event, volunteer_id, submission, form)
         except RuleViolation as error:
@@ -117,7 +117,11 @@ def register(slug: str):
         except Conflict as error:
             db.session.rollback()
             flash(str(error.message), "error")
-        else:
+        else:  # a person not on file: the optional uses they ticked are theirs to give
+            record_consents(
+                db.session, volunteer=registration.volunteer, purposes=form.optional_consents(),
+                notice_version=registration.consent_version, source="registration", now=now,
+            )  # fmt: skip
             commit_and_notify(db.session)
             return redirect(manage_link(registration, new=1))
     return render_template(
@@ -127,10 +131,6 @@ def register(slug: str):
         is_open=is_open,
         seats_left=services.seats_left(db.session, event),
     ), (200 if request.method == "GET" or not form.errors else 422)
-
-
-def _optional_consents(form) -> set[str]:
-    return form.optional_consents() if hasattr(form, "optional_consents") else set()
 
 
 def identity_key() -> str:

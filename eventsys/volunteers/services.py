@@ -24,13 +24,16 @@ from eventsys.checkin.models import CheckIn
 from eventsys.db import lock_name, utcnow
 from eventsys.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
+from eventsys.privacy import services as privacy
+from eventsys.privacy.services import DEFAULT_NOTICE_VERSION, current_notice_version
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.volunteers import thai
 from eventsys.volunteers.crypto import IdCipher
 from eventsys.volunteers.models import Volunteer
 
-#: version of the privacy notice shown at collection (see templates/volunteers/_privacy.html)
-PRIVACY_NOTICE_VERSION = "2026-11-v1"
+#: the built-in privacy notice's version; the current one is ``current_notice_version(session)``
+#: (admins publish new versions at /admin/privacy)
+PRIVACY_NOTICE_VERSION = DEFAULT_NOTICE_VERSION
 
 
 @dataclass
@@ -341,7 +344,7 @@ def save_volunteer(
     _apply(volunteer, clean, cipher=cipher, fill_only=not created and not update_names)
     volunteer.erased_at = None if created else volunteer.erased_at
     if data.consent:
-        volunteer.consent_version = PRIVACY_NOTICE_VERSION
+        volunteer.consent_version = current_notice_version(session)
         volunteer.consent_at = now
     volunteer.updated_at = now
     session.flush()
@@ -396,7 +399,7 @@ def update_volunteer(
             )
     _apply(volunteer, clean, cipher=cipher, fill_only=False, replace=True)
     if data.consent and not volunteer.consent_at:
-        volunteer.consent_version, volunteer.consent_at = PRIVACY_NOTICE_VERSION, now
+        volunteer.consent_version, volunteer.consent_at = current_notice_version(session), now
     volunteer.updated_at = now
     session.flush()
     audit.record(session, actor=actor, action="volunteer.update", target=volunteer, now=now)
@@ -677,7 +680,8 @@ def person_export(session, volunteer: Volunteer, *, cipher: IdCipher, actor, now
             "status": str(item.registration.status),
             "source": str(item.registration.source),
             "answers": item.registration.answers,
-            "consent_version": item.registration.consent_version,
+            "consent_version": item.registration.consent_version,  # the same, under its old name
+            "privacy_notice_version": item.registration.consent_version,
             "created_at": when(item.registration.created_at),
             "check_ins": [
                 {"session_id": c.session_id, "checked_in_at": when(c.checked_in_at), "method": str(c.method)}
@@ -691,7 +695,12 @@ def person_export(session, volunteer: Volunteer, *, cipher: IdCipher, actor, now
         }
         for item in history(session, volunteer)
     ]
-    return {"exported_at": when(now), "person": person, "registrations": registrations}
+    return {
+        "exported_at": when(now),
+        "person": person,
+        "registrations": registrations,
+        "consents": privacy.consents_export(session, volunteer),
+    }
 
 
 ERASED_NAME = "(ลบข้อมูลแล้ว)"
@@ -731,6 +740,7 @@ def erase_volunteer(session, volunteer: Volunteer, *, actor, now: datetime) -> V
         select(Registration).where(Registration.volunteer_id == volunteer.id)
     ):
         registration.answers = {}
+    privacy.erase_consents(session, volunteer)
     volunteer.erased_at = now
     volunteer.updated_at = now
     session.flush()
@@ -912,6 +922,7 @@ def merge_volunteers(
             setattr(keep, name, getattr(drop, name))
     if not keep.consent_at and drop.consent_at:
         keep.consent_version, keep.consent_at = drop.consent_version, drop.consent_at
+    privacy.merge_consents(session, keep=keep, drop=drop)
     session.delete(drop)
     session.flush()  # the dropped record's unique ID hash is gone before the kept one takes it
     if national_id:
@@ -1095,6 +1106,7 @@ def import_rows(
     commit. One audit line records the whole import.
     """
     now = now or utcnow()
+    notice_version = current_notice_version(session)
     outcomes: list[RowOutcome] = []
     batch: list[ImportRow] = []
 
@@ -1123,7 +1135,7 @@ def import_rows(
                 record = _Draft(now)
                 _apply(record, clean, cipher=cipher, fill_only=False)
                 if row.data.consent:
-                    record.consent_version, record.consent_at = PRIVACY_NOTICE_VERSION, now
+                    record.consent_version, record.consent_at = notice_version, now
                 drafts.append(record)
                 index.add(record)
                 outcome = RowOutcome(row.number, "created", name=name)

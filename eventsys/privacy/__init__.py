@@ -1,0 +1,1 @@
+"""PDPA: the privacy notice (versioned, edited by admins) and consents for optional uses."""
