@@ -5,7 +5,7 @@ only for optional uses. Seeds the built-in notice (version 2026-11-v1), the one 
 registrations recorded, so a fresh database has a current notice.
 
 Revision ID: i12_privacy
-Revises: i6_certificates
+Revises: i12_identity
 Create Date: 2026-12-04 14:46:41.974385
 
 """
@@ -18,7 +18,7 @@ from eventsys.privacy import defaults  # frozen text of version 2026-11-v1
 
 # revision identifiers, used by Alembic.
 revision = 'i12_privacy'
-down_revision = 'i6_certificates'
+down_revision = 'i12_identity'
 branch_labels = None
 depends_on = None
 
