@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import current_app
 
-from eventsys.jobs.models import Job
-from eventsys.jobs.tasks import job_task
+from eventsys.jobs.tasks import enqueue_queued, job_task
 from eventsys.mail import deliver
 from eventsys.registration.models import Registration
-from eventsys.registration.services import MAIL_JOB, take_queued_notices
-
-log = logging.getLogger(__name__)
+from eventsys.registration.services import MAIL_JOB
 
 
 def outbox_path() -> Path:
@@ -34,21 +30,16 @@ def send_registration_mail(job, session, progress):
 
 
 def commit_and_notify(session) -> None:
-    """Commit the change, then start the e-mails it queued: the one way a request ends
-    that may have registered, promoted or cancelled someone."""
+    """Commit the change, then start the e-mails (and any other jobs: SMS …) it queued: the
+    one way a request ends that may have registered, promoted or cancelled someone."""
     session.commit()
     send_notices(session)
 
 
 def send_notices(session) -> None:
-    """Start the e-mail jobs queued by the registration services (call after the commit).
+    """Start the jobs queued in ``session`` for after the commit: the registration services'
+    e-mail and any other kind (``jobs.tasks.enqueue_queued``). Call after the commit.
 
     A queue that is down is logged, never raised: registration does not depend on mail.
     """
-    for job_id in take_queued_notices(session):
-        try:
-            job = session.get(Job, job_id)
-            if job is not None:
-                send_registration_mail.enqueue(job)
-        except Exception:  # noqa: BLE001 - mail must never break the request
-            log.exception("could not queue registration e-mail job %s", job_id)
+    enqueue_queued(session)
