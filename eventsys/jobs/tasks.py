@@ -158,10 +158,12 @@ def enqueue_queued(session) -> None:
     A queue that is down is logged, never raised: the change that queued them is committed
     and must not fail because a message cannot go out yet.
     """
-    import eventsys.jobs.registry  # noqa: F401 - every feature's tasks, so each kind is known
-
     for kind, job_id in services.take_queued_jobs(session):
         task = TASKS.get(kind)
+        if task is None:  # its feature's tasks module is not imported yet in this process
+            import eventsys.jobs.registry  # noqa: F401 - imports every feature's tasks
+
+            task = TASKS.get(kind)
         if task is None:
             log.error("no task for job %s of kind %s", job_id, kind)
             continue
