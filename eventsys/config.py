@@ -21,6 +21,15 @@ DEFAULTS: dict[str, object] = {
     "MAIL_PASSWORD": "",
     "MAIL_USE_TLS": False,
     "MAIL_SENDER": "eventsys@localhost",
+    #: "outbox" (files in instance/outbox/, the default) or "thaibulksms" (the HTTP gateway)
+    "SMS_BACKEND": "outbox",
+    "SMS_API_URL": "https://api-v2.thaibulksms.com/sms",
+    "SMS_API_KEY": "",
+    "SMS_API_SECRET": "",
+    #: a sender name registered with the gateway; empty: the account's default
+    "SMS_SENDER": "",
+    #: seconds to wait for the gateway before the attempt fails (and the job retries)
+    "SMS_TIMEOUT": 10.0,
     "REDIS_URL": "",
     # pooled connections idle for a while are pinged before use (db.ping_idle_connections)
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
@@ -64,6 +73,10 @@ _STRING_VARS = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_SENDER",
+    "SMS_API_URL",
+    "SMS_API_KEY",
+    "SMS_API_SECRET",
+    "SMS_SENDER",
     "REDIS_URL",
     "ID_ENCRYPTION_KEY",
     "REGISTRATION_RATE_LIMIT",
@@ -114,6 +127,13 @@ def from_environ(environ: dict[str, str], instance_path: str) -> dict[str, objec
             config[name] = int(environ[name])
     if environ.get("MAIL_USE_TLS"):
         config["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if environ.get("SMS_BACKEND"):
+        backend = environ["SMS_BACKEND"].strip().lower()
+        if backend not in ("outbox", "thaibulksms"):
+            raise ValueError(f"SMS_BACKEND must be outbox or thaibulksms, not {backend!r}")
+        config["SMS_BACKEND"] = backend
+    if environ.get("SMS_TIMEOUT"):
+        config["SMS_TIMEOUT"] = float(environ["SMS_TIMEOUT"])
     if environ.get("DEFAULT_LANGUAGE") in ("th", "en"):
         config["BABEL_DEFAULT_LOCALE"] = environ["DEFAULT_LANGUAGE"]
     if environ.get("TIMEZONE"):

@@ -22,6 +22,14 @@ from eventsys.volunteers.models import Volunteer
 from tests.fixtures.registration import national_id
 
 VICTIM_ID = national_id(4242)
+#: a stranger's API body with the victim's national ID and their own name and phone
+STRANGER = {
+    "national_id": VICTIM_ID,
+    "first_name": "x",
+    "last_name": "y",
+    "phone": "0899999999",
+    "province": "10",
+}
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
@@ -32,7 +40,7 @@ def _dashed(nid: str) -> str:
 def _victim_form(**kw) -> dict:
     data = {
         "prefix": "mrs", "first_name": "วิไลวรรณ", "last_name": "ทองคำ", "national_id": VICTIM_ID,
-        "phone": "0812345678", "email": "wilai@example.org", "province": "10", "consent": "y",
+        "phone": "0812345678", "email": "wilai@example.org", "province": "10",
     }  # fmt: skip
     data.update(kw)
     return data
@@ -151,7 +159,7 @@ def test_a_stranger_on_the_api_gets_202_and_nothing_of_the_person(app, client, v
     before = _stored(volunteer.id)
     body = {
         "first_name": "คนแปลก", "last_name": "หน้า", "phone": "0899999999", "email": "evil@attacker.test",
-        "province": "10", "national_id": VICTIM_ID, "consent": True,
+        "province": "10", "national_id": VICTIM_ID,
     }  # fmt: skip
     if how == "id_thai_digits":
         body["national_id"] = VICTIM_ID.translate(THAI_DIGITS)
@@ -178,7 +186,7 @@ def test_the_code_registers_and_applies_the_typed_contact_telling_the_old_one(ap
     response = client.post(
         f"/api/v1/events/{second.id}/registrations",
         json={"first_name": "วิไลวรรณ", "last_name": "ทองคำ", "national_id": VICTIM_ID, "phone": "0861112222",
-              "province": "10", "consent": True},
+              "province": "10"},
     )  # fmt: skip
     verification_id = response.get_json()["verification_id"]
     code = _code_sent_to(app, "0812345678")
@@ -217,8 +225,7 @@ def test_an_already_registered_person_gets_their_existing_registration_after_the
 
 def test_wrong_codes_expiry_and_tries(app, client, victim):
     _volunteer, first, _second = victim
-    response = client.post(f"/api/v1/events/{first.id}/registrations", json={"national_id": VICTIM_ID,
-                           "first_name": "x", "last_name": "y", "phone": "0899999999", "province": "10", "consent": True})  # fmt: skip
+    response = client.post(f"/api/v1/events/{first.id}/registrations", json=STRANGER)
     verification_id = response.get_json()["verification_id"]
     url = f"/api/v1/verifications/{verification_id}"
     code = _code_sent_to(app, "0812345678")
@@ -232,8 +239,7 @@ def test_wrong_codes_expiry_and_tries(app, client, victim):
     assert last.status_code in (410, 429)
     assert _registrations() == 1
     # expiry: a fresh verification (a new code voids the old one), then ten minutes pass
-    again = client.post(f"/api/v1/events/{first.id}/registrations", json={"national_id": VICTIM_ID,
-                        "first_name": "x", "last_name": "y", "phone": "0899999999", "province": "10", "consent": True})  # fmt: skip
+    again = client.post(f"/api/v1/events/{first.id}/registrations", json=STRANGER)
     fresh = again.get_json()["verification_id"]
     code = _code_sent_to(app, "0812345678")
     db.session.rollback()
@@ -253,14 +259,7 @@ def test_wrong_codes_expiry_and_tries(app, client, victim):
 
 def test_a_new_code_voids_the_old_one(app, client, victim):
     _volunteer, first, _second = victim
-    body = {
-        "national_id": VICTIM_ID,
-        "first_name": "x",
-        "last_name": "y",
-        "phone": "0899999999",
-        "province": "10",
-        "consent": True,
-    }
+    body = STRANGER
     old_id = client.post(f"/api/v1/events/{first.id}/registrations", json=body).get_json()["verification_id"]
     old_code = _code_sent_to(app, "0812345678")
     _clear_outbox(app)
@@ -270,14 +269,7 @@ def test_a_new_code_voids_the_old_one(app, client, victim):
 
 def test_codes_are_rate_limited_per_person(app, client, victim):
     _volunteer, first, second = victim
-    body = {
-        "national_id": VICTIM_ID,
-        "first_name": "x",
-        "last_name": "y",
-        "phone": "0899999999",
-        "province": "10",
-        "consent": True,
-    }
+    body = STRANGER
     answers = [
         client.post(f"/api/v1/events/{first.id}/registrations", json=body)
         for _ in range(identity.MAX_CODES_PER_PERSON)
@@ -297,11 +289,12 @@ def test_codes_are_rate_limited_per_address(app, client, make_volunteer, make_ev
     identity.MAX_STARTS_PER_CLIENT = 2
     try:
         answers = [
-            client.post(f"/api/v1/events/{event.id}/registrations", json={
-                "national_id": national_id(7000 + i), "first_name": "x", "last_name": "y", "phone": "0899999999",
-                "province": "10", "consent": True}).status_code
+            client.post(
+                f"/api/v1/events/{event.id}/registrations",
+                json={**STRANGER, "national_id": national_id(7000 + i)},
+            ).status_code
             for i in range(3)
-        ]  # fmt: skip
+        ]
     finally:
         identity.MAX_STARTS_PER_CLIENT = original
     assert answers == [202, 202, 429] and len(people) == 3
@@ -313,8 +306,10 @@ def test_no_contact_on_file_goes_to_the_organizer_who_decides(
     owner = make_user("organizer")
     event = make_event(owner=owner, capacity=10, starts_at=utcnow() + timedelta(days=5))
     volunteer = make_volunteer(first_name="สมหญิง", national_id=national_id(5151), phone="", email="")
-    claim = {"first_name": "สมหญิง", "last_name": "ใจดี", "national_id": national_id(5151), "phone": "0865554444",
-             "email": "somying@example.org", "province": "10", "consent": True}  # fmt: skip
+    claim = {
+        "first_name": "สมหญิง", "last_name": "ใจดี", "national_id": national_id(5151), "phone": "0865554444",
+        "email": "somying@example.org", "province": "10",
+    }  # fmt: skip
     response = client.post(f"/api/v1/events/{event.id}/registrations", json=claim)
     assert response.status_code == 202 and response.get_json() == {"status": "identity_review"}
     assert _registrations() == 0 and _stored(volunteer.id)[2:4] == ("", "")

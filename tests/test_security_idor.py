@@ -74,6 +74,7 @@ class World:
     import_job: Any  #: a finished volunteer import with its report
     outbox_name: str  #: an e-mail in the admins' outbox
     review: Any  #: an identity check waiting for the organizer
+    failed_mail: Any  #: the registration's e-mail job, failed (admins may send it again)
     event_id: int = field(init=False)
     volunteer_id: int = field(init=False)
 
@@ -116,7 +117,7 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
     from eventsys.certificates.services import issue_certificates
     from eventsys.events.models import QuestionKind
     from eventsys.events.services import QuestionData, add_question
-    from eventsys.jobs.services import create_job, mark_done
+    from eventsys.jobs.services import create_job, mark_done, mark_failed
     from eventsys.registration.models import IdentityReview
     from eventsys.registration.tasks import outbox_path
     from eventsys.volunteers.tasks import report_path
@@ -172,6 +173,9 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
             created_at=now,
         )
         db.session.add(review)
+        mail_params = {"registration_id": registration.id, "notice": "confirmed"}
+        failed_mail = create_job(db.session, kind="registration_mail", params=mail_params)
+        mark_failed(failed_mail, error="SMTPRecipientsRefused", now=now)
         db.session.commit()
         certificate_tasks.export_path(certificate_job.id, "zip").write_bytes(b"PK\x05\x06" + bytes(18))
         report_path(import_job.id).write_text(json.dumps([{**row, "values": {"first_name": ""}}]))
@@ -197,6 +201,7 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
             import_job=import_job,
             outbox_name=outbox_name,
             review=review,
+            failed_mail=failed_mail,
         )
 
     return build
@@ -333,6 +338,7 @@ SWAPS: dict[str, Swap] = {
     ),
     "registration.export": Swap(lambda t, m: [{"event_id": t.event.id, "kind": k} for k in ("csv", "xlsx")]),
     "registration.outbox_message": Swap(lambda t, m: [{"name": t.outbox_name}]),  # admins only
+    "registration.retry_delivery": Swap(lambda t, m: [{"job_id": t.failed_mail.id}]),  # admins only
     # the person's own links: A's token with B's registration id / ticket secret put in
     "registration.manage": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
     "registration.update_contact": Swap(
@@ -498,6 +504,7 @@ def _snapshot(world: World) -> dict[str, Any]:
         "design": (design.title, design.body, design.serial_pattern) if design else None,
         "all_events": db.session.scalar(select(func.count()).select_from(Event)),
         "all_jobs": db.session.scalar(select(func.count()).select_from(Job)),
+        "failed_jobs": sorted(db.session.scalars(select(Job.id).where(Job.status == "failed"))),
     }
 
 

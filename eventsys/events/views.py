@@ -23,6 +23,7 @@ from eventsys.events.forms import (
 )
 from eventsys.events.ics import event_ics
 from eventsys.events.models import EventStatus, QuestionKind
+from eventsys.registration import deliveries
 from eventsys.registration import services as registration_services
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import thai
@@ -76,7 +77,12 @@ def calendar(slug: str):
 @role_required(Role.ORGANIZER, Role.STAFF)
 def dashboard():
     events = services.visible_events(db.session, user=current_user)
-    return render_template("events/dashboard.html", events=events)
+    failed_deliveries = 0
+    if current_user.is_admin:
+        failed_deliveries = deliveries.count_failed_deliveries(db.session)
+    elif current_user.role == Role.ORGANIZER:
+        failed_deliveries = deliveries.count_failed_deliveries(db.session, event_ids=[e.id for e in events])
+    return render_template("events/dashboard.html", events=events, failed_deliveries=failed_deliveries)
 
 
 # --- organizer console ---------------------------------------------------------------------------

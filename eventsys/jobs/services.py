@@ -2,6 +2,10 @@
 
 Progress is written in its own short transaction so a page polling the job sees it while
 the work goes on; the work itself commits once, at the end, or not at all.
+
+Work that must follow a change (an e-mail, an SMS) is queued with :func:`queue_after_commit`
+in the change's transaction and started by ``jobs.tasks.enqueue_queued`` after the commit:
+a rolled-back change sends nothing.
 """
 
 from __future__ import annotations
@@ -9,8 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
 from eventsys.db import insert_object, utcnow
 from eventsys.jobs.models import Job, JobStatus
+
+#: ``session.info`` key of the jobs to start after the commit: ``[(kind, job id), …]``
+QUEUED_JOBS = "eventsys.queued_jobs"
 
 
 def create_job(session, *, kind: str, params: dict[str, Any], actor=None, total: int = 0) -> Job:
@@ -18,6 +28,35 @@ def create_job(session, *, kind: str, params: dict[str, Any], actor=None, total:
     return insert_object(
         session, Job, kind=kind, params=params, created_by_id=getattr(actor, "id", None), total=total
     )
+
+
+def queue_after_commit(session, job: Job) -> None:
+    """Start ``job`` once this session's transaction commits (``jobs.tasks.enqueue_queued``).
+
+    Keeps the kind with the id, so starting it needs no query; nothing is read from ``job``
+    but what :func:`create_job` set.
+    """
+    session.info.setdefault(QUEUED_JOBS, []).append((job.kind, job.id))
+
+
+def take_queued_jobs(session, *, kind: str | None = None) -> list[tuple[str, int]]:
+    """The ``(kind, id)`` of the jobs queued in this session (all, or of ``kind``), removed
+    from the queue: call after the commit."""
+    queued = session.info.pop(QUEUED_JOBS, [])
+    if kind is None:
+        return queued
+    kept = [entry for entry in queued if entry[0] != kind]
+    if kept:
+        session.info[QUEUED_JOBS] = kept
+    return [entry for entry in queued if entry[0] == kind]
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_queued_jobs(session, previous_transaction) -> None:
+    """A rolled-back transaction's jobs are gone with it: forget their ids too, so no caller
+    has to remember (savepoints rolled back inside it keep them)."""
+    if not previous_transaction.nested and previous_transaction.parent is None:
+        session.info.pop(QUEUED_JOBS, None)
 
 
 def mark_running(job: Job) -> None:
@@ -37,6 +76,14 @@ def mark_failed(job: Job, *, error: str, now: datetime | None = None) -> None:
     job.status = JobStatus.FAILED
     job.error = error[:2000]
     job.finished_at = now or utcnow()
+
+
+def mark_retrying(job: Job, *, error: str) -> None:
+    """An attempt failed and the queue will try again: the job is queued, not failed, so
+    nobody retries it by hand meanwhile (and sends twice); the error shows why it waits."""
+    job.status = JobStatus.QUEUED
+    job.error = error[:2000]
+    job.finished_at = None
 
 
 def job_payload(job: Job) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, update
 from eventsys import audit
 from eventsys.errors import Conflict, DomainError, RuleViolation
 from eventsys.events.models import Event
-from eventsys.jobs.services import create_job
+from eventsys.jobs.services import create_job, queue_after_commit
 from eventsys.masking import mask_email, mask_phone
 from eventsys.privacy.services import record_consents
 from eventsys.registration.models import (
@@ -37,7 +37,7 @@ from eventsys.registration.models import (
     Registration,
     RegistrationSource,
 )
-from eventsys.registration.services import PENDING_NOTICES, register
+from eventsys.registration.services import register
 from eventsys.volunteers import thai
 from eventsys.volunteers.crypto import IdCipher
 from eventsys.volunteers.models import Volunteer
@@ -135,7 +135,7 @@ def queue_message(session, message: str, *, to_phone: str = "", to_email: str = 
         kind=MESSAGE_JOB,
         params={"message": message, "to_phone": to_phone, "to_email": to_email, **params},
     )
-    session.info.setdefault(PENDING_NOTICES, []).append(job.id)
+    queue_after_commit(session, job)
 
 
 def _new_code() -> str:

@@ -19,15 +19,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Integer, bindparam, case, func, insert, literal, null, or_, select
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
 from eventsys import audit
 from eventsys.db import attach_row
 from eventsys.errors import Conflict, NotFound, RuleViolation
 from eventsys.events.models import Event, EventStatus, Question, QuestionKind
 from eventsys.events.services import RegistrationWindow, registration_is_open
-from eventsys.jobs.services import create_job
+from eventsys.jobs.services import create_job, queue_after_commit, take_queued_jobs
 from eventsys.privacy.services import current_notice_version
 from eventsys.registration.models import (
     ACTIVE_STATUSES,
@@ -49,7 +47,6 @@ PROOF_NEEDED = (RegistrationSource.SELF, RegistrationSource.WALK_IN)
 #: the job kind of registration e-mail, and the notices it sends
 MAIL_JOB = "registration_mail"
 NOTICES = ("confirmed", "pending", "waitlisted", "promoted", "approved", "rejected", "cancelled")
-PENDING_NOTICES = "eventsys.registration_notices"
 
 
 def new_ticket_secret() -> str:
@@ -114,24 +111,18 @@ def status_counts(session, event_id: int) -> dict[str, int]:
 
 
 def queue_notice(session, registration: Registration, kind: str) -> None:
-    """Record that ``registration``'s person must get the ``kind`` e-mail after the commit."""
+    """Record that ``registration``'s person must get the ``kind`` e-mail after the commit
+    (``jobs.services.queue_after_commit``: a rollback forgets it)."""
     if kind not in NOTICES or not registration.volunteer.email:
         return
     job = create_job(session, kind=MAIL_JOB, params={"registration_id": registration.id, "notice": kind})
-    session.info.setdefault(PENDING_NOTICES, []).append(job.id)
+    queue_after_commit(session, job)
 
 
 def take_queued_notices(session) -> list[int]:
-    """The notice job ids queued in this session (emptied; call after the commit)."""
-    return session.info.pop(PENDING_NOTICES, [])
-
-
-@sa_event.listens_for(Session, "after_soft_rollback")
-def _discard_queued_notices(session, previous_transaction) -> None:
-    """A rolled-back transaction's notice jobs are gone with it: forget their ids too, so
-    no caller has to remember (savepoints rolled back inside it keep them)."""
-    if not previous_transaction.nested and previous_transaction.parent is None:
-        session.info.pop(PENDING_NOTICES, None)
+    """The notice job ids queued in this session, taken off the after-commit queue (jobs of
+    other kinds stay on it; call after the commit)."""
+    return [job_id for _kind, job_id in take_queued_jobs(session, kind=MAIL_JOB)]
 
 
 # --- answers to the event's questions ------------------------------------------------------------
@@ -616,7 +607,7 @@ def request_ticket_recovery(
             "language": found[0][1] if found else "th",
         },
     )
-    session.info.setdefault(PENDING_NOTICES, []).append(job.id)
+    queue_after_commit(session, job)
 
 
 # --- looking registrations up --------------------------------------------------------------------

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import current_app
 
-from eventsys.jobs.models import Job
-from eventsys.jobs.tasks import job_task
+from eventsys.jobs.tasks import enqueue_queued, job_task
 from eventsys.mail import deliver
 from eventsys.registration.identity import MESSAGE_JOB
 from eventsys.registration.models import Registration
-from eventsys.registration.services import MAIL_JOB, take_queued_notices
-
-log = logging.getLogger(__name__)
+from eventsys.registration.services import MAIL_JOB
 
 
 def outbox_path() -> Path:
@@ -35,24 +31,19 @@ def send_registration_mail(job, session, progress):
 
 
 def commit_and_notify(session) -> None:
-    """Commit the change, then start the e-mails it queued: the one way a request ends
-    that may have registered, promoted or cancelled someone."""
+    """Commit the change, then start the e-mails (and any other jobs: SMS …) it queued: the
+    one way a request ends that may have registered, promoted or cancelled someone."""
     session.commit()
     send_notices(session)
 
 
 def send_notices(session) -> None:
-    """Start the e-mail jobs queued by the registration services (call after the commit).
+    """Start the jobs queued in ``session`` for after the commit: the registration services'
+    e-mail and any other kind (``jobs.tasks.enqueue_queued``). Call after the commit.
 
     A queue that is down is logged, never raised: registration does not depend on mail.
     """
-    for job_id in take_queued_notices(session):
-        try:
-            job = session.get(Job, job_id)
-            if job is not None:
-                TASKS[job.kind].enqueue(job)
-        except Exception:  # noqa: BLE001 - mail must never break the request
-            log.exception("could not queue registration e-mail job %s", job_id)
+    enqueue_queued(session)
 
 
 @job_task(MESSAGE_JOB, retries=3)
@@ -64,7 +55,7 @@ def send_identity_message(job, session, progress):
     from eventsys.events.models import Event
     from eventsys.mail import OutgoingMail
     from eventsys.registration.notices import IDENTITY_SUBJECTS, base_url, identity_text, manage_url
-    from eventsys.sms import deliver_sms
+    from eventsys.sms import OutgoingSms, deliver_sms
 
     params = dict(job.params)
     message = params["message"]
@@ -82,7 +73,9 @@ def send_identity_message(job, session, progress):
         links = [(r.event.title, manage_url(r)) for r in registrations]
         text = identity_text(message, params, event_title=event.title if event else "", links=links)
         if params.get("to_phone"):
-            deliver_sms(params["to_phone"], text, config=current_app.config, outbox=outbox_path())
+            deliver_sms(
+                OutgoingSms(to=params["to_phone"], text=text), config=current_app.config, outbox=outbox_path()
+            )
             sent.append("sms")
         if params.get("to_email"):
             subject = IDENTITY_SUBJECTS[message] % {"code": params.get("code", "")}
@@ -94,7 +87,3 @@ def send_identity_message(job, session, progress):
         job.params = params
         session.flush()
     return {"sent": sent, "message": message}
-
-
-#: the after-commit jobs by kind
-TASKS = {MAIL_JOB: send_registration_mail, MESSAGE_JOB: send_identity_message}

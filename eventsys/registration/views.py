@@ -1,5 +1,5 @@
 """Public registration: the form, the personal manage page (ticket, contact, cancel), QR images,
-and the admins' mail outbox."""
+and the admins' outbox (e-mail, SMS, failed deliveries)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
+from eventsys import sms
 from eventsys.accounts.forms import SubmitOnlyForm
 from eventsys.accounts.models import Role
 from eventsys.db import begin_write, db, utcnow
@@ -18,8 +19,8 @@ from eventsys.errors import Conflict, RuleViolation
 from eventsys.events import services as event_services
 from eventsys.extensions import limiter
 from eventsys.privacy.services import record_consents
+from eventsys.registration import deliveries, identity, services
 from eventsys.registration import export as export_module
-from eventsys.registration import identity, services
 from eventsys.registration.forms import (
     CodeForm,
     ContactForm,
@@ -418,25 +419,73 @@ def ticket_svg(token: str):
     return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=300"}
 
 
-# --- the admins' view of the mail outbox ---------------------------------------------------------
+# --- the admins' view of the outbox (e-mail and SMS) and of failed deliveries ------------------
 
 
 @bp.get("/admin/outbox")
 @role_required()
 def outbox():
+    """The e-mail and SMS files kept instead of sent, newest first, and the messages whose
+    sending failed for good (each with a button to try again)."""
     folder = outbox_path()
     files = (
-        sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:200]
+        sorted(
+            [*folder.glob("*.eml"), *folder.glob(f"*{sms.OUTBOX_SUFFIX}")],
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )[:200]
         if folder.exists()
         else []
     )
     messages = []
     for path in files:
-        message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        messages.append(
-            {"name": path.stem, "to": message["To"], "subject": message["Subject"], "date": message["Date"]}
-        )
-    return render_template("registration/outbox.html", messages=messages)
+        if path.name.endswith(sms.OUTBOX_SUFFIX):
+            message = sms.read_outbox_file(path)
+            first_line = message["text"].split("\n", 1)[0]
+            messages.append(
+                {
+                    "channel": "sms",
+                    "name": None,
+                    "to": message["to"],
+                    "subject": first_line,
+                    "date": message["date"],
+                }
+            )
+        else:
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            messages.append(
+                {
+                    "channel": "email",
+                    "name": path.stem,
+                    "to": message["To"],
+                    "subject": message["Subject"],
+                    "date": message["Date"],
+                }
+            )
+    return render_template(
+        "registration/outbox.html",
+        messages=messages,
+        failed=deliveries.failed_deliveries(db.session),
+        retry_form=SubmitOnlyForm(),
+        sms_backend=current_app.config.get("SMS_BACKEND") or "outbox",
+    )
+
+
+@bp.post("/admin/outbox/failed/<int:job_id>/retry")
+@role_required()
+def retry_delivery(job_id: int):
+    """Send a failed e-mail or SMS again (after the commit, as a new attempt of its job)."""
+    if not SubmitOnlyForm().validate_on_submit():
+        raise BadRequest()
+    try:
+        deliveries.retry_delivery(db.session, job_id=job_id)
+    except Conflict as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        commit_and_notify(db.session)
+        flash(_("The message is queued to be sent again."), "success")
+    return redirect(url_for("registration.outbox"))
 
 
 @bp.get("/admin/outbox/<name>")
