@@ -49,6 +49,7 @@ PUBLIC_BY_DESIGN = {
     "api.check_verification": "the code step, by the verification's unguessable id; the code is the proof",
     "api.resend_verification": "a new code to the contacts on file, by the verification's unguessable id",
     "api.ticket_recovery": "always 202 sent_if_registered; the link goes to the contact on file",
+    "privacy.notice": "a published privacy notice, by its version: public text",
     "site.set_language": "the parameter is a language code, not an object",
 }
 
@@ -347,6 +348,9 @@ SWAPS: dict[str, Swap] = {
     ),
     "registration.cancel": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
     "registration.reissue": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
+    "privacy.update_consents": Swap(
+        lambda t, m: [{"token": _their_id_my_signature(t, m)}], _form(consent_photos="y")
+    ),
     "registration.identity_reviews": Swap(_event),
     "registration.decide_identity_review": Swap(
         _in_their_event_and_mine("review_id", "review", decision="confirm")
