@@ -458,3 +458,18 @@ def test_verifications_are_purged_a_day_after_they_end(app, client, victim):
     assert identity.purge_expired(db.session, now=utcnow()) == 0
     assert identity.purge_expired(db.session, now=utcnow() + timedelta(days=2)) == 1
     db.session.commit()
+
+
+def test_a_contact_change_from_the_manage_page_is_told_to_the_old_contact(app, client, victim):
+    from eventsys.registration.tickets import signer
+
+    volunteer, _first, _second = victim
+    registration = db.session.scalars(select(Registration)).one()
+    link = "/r/" + signer().manage_token(registration.id, registration.ticket_secret)
+    answer = client.post(
+        link + "/contact", data={"phone": "0863334444", "email": "new@example.org", "language": "th"}
+    )
+    assert answer.status_code == 302
+    assert _stored(volunteer.id)[2:4] == ("0863334444", "new@example.org")
+    told = {to for to, text in _messages(app) if "eventsys" in text}
+    assert told == {"0812345678", "wilai@example.org"}

@@ -494,12 +494,25 @@ class ContactData:
 
 
 def update_contact(session, *, registration: Registration, data: ContactData, actor, now: datetime) -> None:
-    """The person updates their phone, e-mail, organization and language (manage link)."""
+    """The person updates their phone, e-mail, organization and language (manage link); the
+    old phone and e-mail are told of a change."""
+    from eventsys.registration.identity import is_mobile, queue_message
+
     volunteer = registration.volunteer
     checked = validate(
         VolunteerData(first_name=volunteer.first_name or "-", phone=data.phone, email=data.email),
         require_phone=True,
     )
+    changed = [name for name in ("phone", "email") if getattr(checked, name) != getattr(volunteer, name)]
+    if changed:  # the old contact hears of it: a link shared by mistake must not go unnoticed
+        queue_message(
+            session,
+            "contact_changed",
+            to_phone=volunteer.phone if "phone" in changed and is_mobile(volunteer.phone) else "",
+            to_email=volunteer.email if "email" in changed else "",
+            fields=changed,
+            language=volunteer.language or "th",
+        )
     volunteer.phone = checked.phone
     volunteer.email = checked.email
     volunteer.organization = (data.organization or "").strip()[:300]

@@ -353,7 +353,7 @@ def update_contact(token: str):
         for key, message in error.fields.items():
             getattr(form, key, form.phone).errors = [str(message)]
         return _manage_page(registration, token, form, 422)
-    db.session.commit()
+    commit_and_notify(db.session)
     flash(_("Your details are saved."), "success")
     return redirect(url_for("registration.manage", token=token))
 
