@@ -295,7 +295,14 @@ def test_merge_and_a_registration_of_the_kept_person_at_once_do_not_deadlock(
         services.save_volunteer(session, data, cipher=cipher, now=later)  # the person's row
         person_locked.set()
         time.sleep(0.5)  # the merge starts meanwhile
-        register_person(session.get(Event, event_id), data, at=later, session=session)
+        # the person proved who they are (the code): their record, already locked above
+        register_person(
+            session.get(Event, event_id),
+            data,
+            at=later,
+            session=session,
+            volunteer=session.get(Volunteer, keep_id),
+        )
 
     def merge(session) -> None:
         person_locked.wait(5)
