@@ -48,6 +48,8 @@ DEFAULTS: dict[str, object] = {
     #: public registration and manage-link posts per client address (a venue's shared Wi-Fi
     #: is one address, so not too tight)
     "REGISTRATION_RATE_LIMIT": "60/minute",
+    #: lost-ticket requests per client address (each sends a link to a contact on file)
+    "LOST_TICKET_RATE_LIMIT": "5/minute;30/hour",
     # Redis down must not take the site down: count in memory until it is back.
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -80,6 +82,7 @@ _STRING_VARS = (
     "REDIS_URL",
     "ID_ENCRYPTION_KEY",
     "REGISTRATION_RATE_LIMIT",
+    "LOST_TICKET_RATE_LIMIT",
     "LOGIN_RATE_LIMIT",
     "API_RATE_LIMIT",
 )
