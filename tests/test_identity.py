@@ -473,3 +473,58 @@ def test_a_contact_change_from_the_manage_page_is_told_to_the_old_contact(app, c
     assert _stored(volunteer.id)[2:4] == ("0863334444", "new@example.org")
     told = {to for to, text in _messages(app) if "eventsys" in text}
     assert told == {"0812345678", "wilai@example.org"}
+
+
+def test_parallel_guesses_get_five_tries_between_them(app, client, victim, backend):
+    """Fifty wrong codes sent at once: the tries are counted one after another (a row lock),
+    so no more than five are ever checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _volunteer, first, _second = victim
+    verification_id = client.post(f"/api/v1/events/{first.id}/registrations", json=STRANGER).get_json()[
+        "verification_id"
+    ]
+    code = _code_sent_to(app, "0812345678")
+    wrong = [f"{(int(code) + k) % 10**6:06d}" for k in range(1, 51)]
+
+    def guess(value: str) -> int:
+        return (
+            app.test_client()
+            .post(f"/api/v1/verifications/{verification_id}", json={"code": value})
+            .status_code
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(guess, wrong))
+    assert statuses.count(422) == 4 and statuses.count(422) + statuses.count(429) == 50
+    db.session.rollback()
+    stored = db.session.scalars(select(IdentityVerification)).one()
+    assert stored.attempts == 5 and stored.verified_at is None
+
+
+def test_two_claimants_each_get_a_claim_and_the_loser_is_told(app, client, victim, make_user, login):
+    volunteer, _first, second = victim
+    owner = make_user("organizer")
+    second.owner = owner
+    db.session.commit()
+    for phone, email in (("0867778888", "a@example.org"), ("0865556666", "b@example.org")):
+        location = client.post(
+            f"/e/{second.slug}/register", data=_victim_form(phone=phone, email=email)
+        ).headers["Location"]
+        assert client.post(location + "/review").status_code == 302
+    db.session.rollback()
+    claims = db.session.scalars(select(IdentityReview).order_by(IdentityReview.id)).all()
+    assert len(claims) == 2
+    login(owner)
+    _clear_outbox(app)
+    client.post(f"/manage/events/{second.id}/identity-checks/{claims[1].id}/confirm")
+    db.session.rollback()
+    assert [
+        c.status.value for c in db.session.scalars(select(IdentityReview).order_by(IdentityReview.id))
+    ] == [
+        "rejected",
+        "confirmed",
+    ]
+    assert _stored(volunteer.id)[2:4] == ("0865556666", "b@example.org")
+    told = {to for to, _t in _messages(app)}
+    assert {"0867778888", "a@example.org", "0812345678", "wilai@example.org"} <= told

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from eventsys import audit
+from eventsys.db import lock_name
 from eventsys.errors import Conflict, DomainError, RuleViolation
 from eventsys.events.models import Event
 from eventsys.jobs.services import create_job, queue_after_commit
@@ -178,6 +179,7 @@ def start_verification(
         return open_review(
             session, event=event, volunteer=volunteer, submission=submission, reason="no_contact", now=now
         )
+    lock_name(session, f"identity:{volunteer.id}")  # codes for one person are counted in turn
     _check_rates(session, volunteer=volunteer, client=client, now=now, starting=True)
     # a new code voids every earlier one for this person
     session.execute(
@@ -237,6 +239,7 @@ def _usable(verification: IdentityVerification, now: datetime) -> None:
 
 def resend_code(session, *, verification: IdentityVerification, key: str, now: datetime) -> None:
     """A new code to the same contacts (the old one stops working); its own 10 minutes."""
+    session.refresh(verification, with_for_update=True)
     _usable(verification, now)
     if now - verification.code_sent_at < RESEND_AFTER:
         raise TooManyCodes(_l("A code was sent moments ago. Please wait half a minute before asking again."))
@@ -269,6 +272,9 @@ def check_code(
     A wrong code counts a try and raises RuleViolation on ``code`` (the caller commits the
     count); VerificationExpired past its time or once used; TooManyAttempts after five.
     """
+    # The row is locked first: tries sent in parallel are counted one after another, so
+    # fifty guesses at once still get five tries between them, and one code registers once.
+    session.refresh(verification, with_for_update=True)
     _usable(verification, now)
     digits = thai.digits_only(str(code or ""))
     verification.attempts += 1
@@ -383,19 +389,41 @@ def _complete(
 # --- the organizer's identity check ----------------------------------------------------------------
 
 
+#: open claims kept per person and event; beyond it a new claim is refused (a stranger
+#: cannot bury the real person's claim under their own)
+MAX_OPEN_CLAIMS = 3
+
+
 def open_review(
     session, *, event: Event, volunteer: Volunteer, submission: dict, reason: str, now: datetime
 ) -> IdentityReview:
-    """Hold a claim for the organizer (one open claim per person and event: a repeat
-    replaces the earlier claim's details)."""
-    review = session.scalar(
-        select(IdentityReview).where(
-            IdentityReview.event_id == event.id,
-            IdentityReview.volunteer_id == volunteer.id,
-            IdentityReview.status == IdentityReviewStatus.OPEN,
+    """Hold a claim for the organizer. Each claimant is a claim of their own (the organizer
+    decides between them); the same claimant again (same phone and e-mail typed) updates
+    theirs. TooManyCodes past ``MAX_OPEN_CLAIMS`` open claims for the person at the event."""
+    lock_name(session, f"identity:{volunteer.id}")
+    typed = submission.get("data") or {}
+    open_claims = list(
+        session.scalars(
+            select(IdentityReview).where(
+                IdentityReview.event_id == event.id,
+                IdentityReview.volunteer_id == volunteer.id,
+                IdentityReview.status == IdentityReviewStatus.OPEN,
+            )
         )
     )
-    if review is None:
+    same = [
+        claim
+        for claim in open_claims
+        if (claim.submission.get("data") or {}).get("phone") == typed.get("phone")
+        and (claim.submission.get("data") or {}).get("email") == typed.get("email")
+    ]
+    if same:
+        review = same[0]
+    elif len(open_claims) >= MAX_OPEN_CLAIMS:
+        raise TooManyCodes(
+            _l("This person already has identity checks waiting. Please contact the organizer.")
+        )
+    else:
         review = IdentityReview(event_id=event.id, volunteer_id=volunteer.id, created_at=now)
         session.add(review)
     review.reason = reason
@@ -468,6 +496,16 @@ def confirm_review(
     review.registration_id = registration.id
     session.flush()
     audit.record(session, actor=actor, action="identity_review.confirm", target=registration, now=now)
+    rivals = session.scalars(
+        select(IdentityReview).where(
+            IdentityReview.event_id == review.event_id,
+            IdentityReview.volunteer_id == review.volunteer_id,
+            IdentityReview.status == IdentityReviewStatus.OPEN,
+            IdentityReview.id != review.id,
+        )
+    )
+    for rival in list(rivals):  # the other claims to the same person lose, and are told
+        reject_review(session, review=rival, actor=actor, now=now)
     volunteer = review.volunteer
     queue_message(
         session,

@@ -246,7 +246,7 @@ def ask_review(slug: str, verification_id: str):
         db.session.refresh(verification)
         try:
             identity.ask_review(db.session, verification=verification, now=utcnow())
-        except identity.VerificationExpired as error:
+        except (identity.VerificationExpired, identity.TooManyCodes) as error:
             db.session.rollback()
             flash(str(error.message), "error")
             return redirect(url_for("registration.verify", slug=slug, verification_id=verification_id))

@@ -7,6 +7,7 @@ TH = {
     "code: the 6 digits sent to you.": "code: รหัส 6 หลักที่ส่งถึงคุณ",
     "Send exactly one of national_id, phone or email, as text.": "ส่งข้อมูลอย่างใดอย่างหนึ่งเท่านั้น: national_id, phone หรือ email เป็นข้อความ",
     "Code": "รหัสยืนยัน",
+    "This person already has identity checks waiting. Please contact the organizer.": "บุคคลนี้มีรายการรอตรวจสอบตัวตนอยู่แล้ว กรุณาติดต่อผู้จัดงาน",
     "consents: a list of purposes.": "consents: รายการวัตถุประสงค์ที่ยินยอม",
     "Confirm": "ยืนยัน",
     "National ID, mobile phone or e-mail": "เลขประจำตัวประชาชน เบอร์โทรศัพท์มือถือ หรืออีเมล",
