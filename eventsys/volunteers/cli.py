@@ -22,11 +22,12 @@ def import_command(file: Path, errors_file: Path | None) -> None:
     from eventsys.volunteers.tasks import run_sheet_import
 
     try:
+        total = sheets.count_rows(file, max_bytes=None)  # limits checked before a row is saved
         sheet = sheets.open_sheet(file, max_bytes=None)
     except sheets.SheetError as error:
         raise click.ClickException(str(error.message)) from error
     begin_write(db.session)
-    with click.progressbar(length=sheet.total_hint or 0, label="Importing", show_pos=True) as bar:
+    with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
         position = 0
 
         def progress(done: int) -> None:

@@ -42,9 +42,13 @@ def import_volunteers(job, session, progress):
     actor = session.get(User, job.created_by_id) if job.created_by_id else None
     path = Path(params["path"])
     with force_locale(params.get("language", "th")):
+        try:  # the limits are checked over the whole file before a row is saved
+            total = sheets.count_rows(path, filename=params["filename"])
+        except sheets.SheetError:
+            path.unlink(missing_ok=True)  # a refused upload is not kept
+            raise
+        progress(0, total)
         sheet = sheets.open_sheet(path, filename=params["filename"])
-        if sheet.total_hint:
-            progress(0, sheet.total_hint)
         outcomes = run_sheet_import(session, sheet, actor=actor, progress=lambda done: progress(done))
     rows = [
         {

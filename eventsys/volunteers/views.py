@@ -32,6 +32,9 @@ from eventsys.web import role_required
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 MANAGERS = (Role.ORGANIZER,)  # and admins, who pass every role check
 PREVIEW_ROWS = 10
+#: rows the preview reads at most (blank ones included): the web request reads the start of
+#: the file only; the import job reads and checks all of it
+PREVIEW_SCAN_ROWS = 1000
 _UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}\.(xlsx|csv)$")
 
 
@@ -342,7 +345,7 @@ def _upload_path(token: str) -> Path:
 
 def _preview(path: Path, filename: str) -> dict:
     """The header mapping and the first rows, each checked as the import will check it."""
-    sheet = sheets.open_sheet(path, filename=filename)
+    sheet = sheets.open_sheet(path, filename=filename, read_rows=PREVIEW_SCAN_ROWS)
     rows = []
     for row in sheets.import_rows_of(sheet):
         try:
