@@ -75,12 +75,79 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
+#: deepest nesting a JSON body may have; a deeper one is refused before anything walks it
+MAX_JSON_DEPTH = 32
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists or objects more than ``limit`` levels (walked with a
+    stack of its own, so a deep value cannot exhaust Python's recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _parsed_json() -> Any:
+    """The request's JSON, or None if it is not JSON. A 400 for a body nested deeper than
+    :data:`MAX_JSON_DEPTH`: the parser itself raises RecursionError on a deep enough one
+    (a 500 before), and a shallower but still deep one is refused the same way."""
+    too_deep = ApiError(
+        400,
+        "bad_request",
+        _("The JSON body is nested more than %(limit)s levels deep.", limit=MAX_JSON_DEPTH),
+    )
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise too_deep from None
+    if body is not None and _deeper_than(body, MAX_JSON_DEPTH):
+        raise too_deep
+    return body
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object; a 400 ``bad_request`` for anything else."""
-    body = request.get_json(silent=True)
+    body = _parsed_json()
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", _("Send a JSON object with Content-Type: application/json."))
     return body
+
+
+def optional_json_body() -> dict[str, Any]:
+    """The request's JSON object if it sent one, else ``{}`` (a route whose body is optional);
+    too deep a body is still a 400."""
+    body = _parsed_json()
+    return body if isinstance(body, dict) else {}
+
+
+def _field_error(name: str, message) -> RuleViolation:
+    return RuleViolation(_("Please correct the highlighted fields."), fields={name: str(message)})
+
+
+def text_field(body: dict[str, Any], name: str, *, label: str | None = None) -> str:
+    """``body[name]`` as stripped text, "" when absent or null. Anything but a string (a
+    list, number or object) is a 422 naming the field, never its ``str()`` stored as text."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        label = label or name
+        raise _field_error(label, _("%(field)s: text expected.", field=label))
+    return value.strip()
+
+
+def bool_field(body: dict[str, Any], name: str, *, default: bool) -> bool:
+    """``body[name]`` as a JSON boolean (``default`` when absent); anything else is a 422."""
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise _field_error(name, _("%(field)s: true or false expected.", field=name))
+    return value
 
 
 def api_user() -> User | None:

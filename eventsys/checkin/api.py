@@ -61,8 +61,15 @@ def _client_id(value: Any) -> str | None:
 
 
 def _method(value: Any) -> CheckInMethod:
+    """An unknown method name counts as ``api``; a value that is not text is a 422."""
+    if value is None or value == "":
+        return CheckInMethod.API
+    if not isinstance(value, str):
+        raise ApiError(
+            422, "invalid", _("%(field)s: text expected.", field="method"), fields={"method": "string"}
+        )
     try:
-        return CheckInMethod(value) if value else CheckInMethod.API
+        return CheckInMethod(value)
     except ValueError:
         return CheckInMethod.API
 

@@ -35,7 +35,7 @@ from eventsys.registration.export import safe_cell
 from eventsys.registration.models import Registration
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.registration.tickets import signer
-from eventsys.web import public, role_required
+from eventsys.web import optional_json_body, public, role_required
 
 bp = Blueprint("checkin", __name__)
 
@@ -216,7 +216,7 @@ def search(event_id: int):
 @role_required(*DOOR_ROLES)
 def manual(event_id: int):
     """Check in a person found by search (JSON in, JSON out, like the API)."""
-    body = request.get_json(silent=True) or {}
+    body = optional_json_body()
     try:
         event = _door_event(event_id)
         registration = db.session.get(Registration, body.get("registration_id") or 0)
@@ -315,7 +315,7 @@ def kiosk_screen(event_id: int):
 @public  # the kiosk session or door staff: checked by _kiosk_actor
 def kiosk_scan(event_id: int):
     """Self check-in: answers only a greeting name, or a refusal code."""
-    body = request.get_json(silent=True) or {}
+    body = optional_json_body()
     try:
         actor = _kiosk_actor(event_id)
         outcome = services.check_in_token(

@@ -24,7 +24,16 @@ from eventsys.registration.tickets import signer
 from eventsys.registration.views import identity_key, lost_ticket_rate_limit, registration_rate_limit
 from eventsys.volunteers.models import Volunteer
 from eventsys.volunteers.services import PersonOnFile, VolunteerData
-from eventsys.web import ApiError, api_auth, api_user, json_body, public
+from eventsys.web import (
+    ApiError,
+    api_auth,
+    api_user,
+    bool_field,
+    json_body,
+    optional_json_body,
+    public,
+    text_field,
+)
 
 
 def _time(body: dict, name: str, errors: dict, *, required: bool = True) -> datetime | None:
@@ -84,6 +93,10 @@ def event_payload(event: Event) -> dict[str, Any]:
 @api_auth(Role.ORGANIZER)
 def create_event():
     body = json_body()
+    title, description = text_field(body, "title"), text_field(body, "description")
+    venue = text_field(body, "venue")
+    waitlist = bool_field(body, "waitlist", default=True)
+    requires_approval = bool_field(body, "requires_approval", default=False)
     errors: dict[str, str] = {}
     starts_at, ends_at = _time(body, "starts_at", errors), _time(body, "ends_at", errors)
     opens = _time(body, "registration_opens_at", errors, required=False)
@@ -107,27 +120,27 @@ def create_event():
         if not item_errors:
             sessions.append(
                 event_services.SessionData(
-                    title=str(item.get("title") or ""),
+                    title=text_field(item, "title", label=f"sessions.{index}.title"),
                     starts_at=s_start,
                     ends_at=s_end,
-                    room=str(item.get("room") or ""),
+                    room=text_field(item, "room", label=f"sessions.{index}.room"),
                 )
             )
-    if not isinstance(body.get("title"), str) or not body["title"].strip():
+    if not title:
         errors["title"] = _("title: required.")
     if errors:
         raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
     data = event_services.EventData(
-        title=body["title"],
-        description=str(body.get("description") or ""),
-        venue=str(body.get("venue") or ""),
+        title=title,
+        description=description,
+        venue=venue,
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
         registration_opens_at=opens,
         registration_closes_at=closes,
-        waitlist_enabled=bool(body.get("waitlist", True)),
-        requires_approval=bool(body.get("requires_approval", False)),
+        waitlist_enabled=waitlist,
+        requires_approval=requires_approval,
     )
     begin_write(db.session)
     user = api_user()
@@ -168,11 +181,6 @@ def _registration_result(
     }
 
 
-def _text(body: dict, name: str) -> str:
-    value = body.get(name)
-    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
-
-
 @bp.post("/events/<int:event_id>/registrations")
 @public
 @limiter.limit(registration_rate_limit)
@@ -188,17 +196,17 @@ def create_registration(event_id: int):
             _("Please correct the highlighted fields."), fields={"answers": _("answers: an object.")}
         )
     data = VolunteerData(
-        prefix=_text(body, "prefix"),
-        first_name=_text(body, "first_name"),
-        last_name=_text(body, "last_name"),
-        national_id=_text(body, "national_id"),
-        passport_no=_text(body, "passport_no"),
-        phone=_text(body, "phone"),
-        email=_text(body, "email"),
-        province=_text(body, "province"),
-        organization=_text(body, "organization"),
-        network_type=_text(body, "network_type"),
-        language=_text(body, "language") or str(current_app.config["BABEL_DEFAULT_LOCALE"]),
+        prefix=text_field(body, "prefix"),
+        first_name=text_field(body, "first_name"),
+        last_name=text_field(body, "last_name"),
+        national_id=text_field(body, "national_id"),
+        passport_no=text_field(body, "passport_no"),
+        phone=text_field(body, "phone"),
+        email=text_field(body, "email"),
+        province=text_field(body, "province"),
+        organization=text_field(body, "organization"),
+        network_type=text_field(body, "network_type"),
+        language=text_field(body, "language") or str(current_app.config["BABEL_DEFAULT_LOCALE"]),
     )
     consents = body.get("consents", [])
     if not isinstance(consents, list):
@@ -431,10 +439,7 @@ def _registration_and_actor(registration_id: int) -> tuple[Registration, Any]:
     """The registration a call may change: with the person's manage token (actor None) or
     an organizer's token or session for its event."""
     registration = db.session.get(Registration, registration_id)
-    body = request.get_json(silent=True) or {}
-    token = request.headers.get("X-Manage-Token") or (
-        body.get("manage_token") if isinstance(body, dict) else None
-    )
+    token = request.headers.get("X-Manage-Token") or text_field(optional_json_body(), "manage_token")
     if token:
         if registration is None or not signer().check_manage_token(
             str(token), registration.id, registration.ticket_secret
