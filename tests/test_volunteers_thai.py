@@ -141,3 +141,30 @@ def test_sort_key_orders_by_first_then_last_name():
     people = [("สมศรี", "ใจดี"), ("สมชาย", "ศรีสุข"), ("สมศรี", "แก้วมณี")]
     ordered = sorted(people, key=lambda p: thai.sort_key(*p))
     assert ordered == [("สมชาย", "ศรีสุข"), ("สมศรี", "แก้วมณี"), ("สมศรี", "ใจดี")]
+
+
+BIDI_CONTROLS = [
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_bidirectional_controls_are_dropped_from_names(control):
+    """Issue 14: a right-to-left override kept in a name reorders what staff read on screen."""
+    assert thai.normalise_text(f"สม{control}ชาย\u202egpj.exe") == "สมชายgpj.exe"
+    assert thai.normalise_text(f"{control}Somchai{control}") == "Somchai"
+
+
+def test_a_stored_name_keeps_no_bidirectional_control(app, cipher):
+    from eventsys.db import db
+    from eventsys.volunteers.services import VolunteerData, save_volunteer
+
+    data = VolunteerData(
+        first_name="\u202eสมชาย", last_name="ใจ\u2067ดี\u2069", organization="อบต.\u200f", phone="0812345678"
+    )
+    volunteer, _created = save_volunteer(db.session, data, cipher=cipher, require_phone=False)
+    assert (volunteer.first_name, volunteer.last_name, volunteer.organization) == ("สมชาย", "ใจดี", "อบต.")

@@ -95,9 +95,21 @@ def normalise_passport(text: str) -> str:
 
 # --- names -----------------------------------------------------------------------------------
 
-#: dropped from text: zero-width characters, and control characters (a NUL even breaks PostgreSQL)
+#: dropped from text: zero-width characters, control characters (a NUL even breaks
+#: PostgreSQL), and bidirectional controls (U+202E turns "gpj.exe" into "exe.jpg" on screen
+#: and lets a name spoof another): LRE…RLO, LRI…PDI, LRM, RLM and the Arabic letter mark
 _ZERO_WIDTH = dict.fromkeys(
-    [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]
+    [
+        *map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+        *range(0x00, 0x09),
+        *range(0x0E, 0x20),
+        0x7F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x200E,
+        0x200F,
+        0x061C,
+    ]
 )
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
 _ABOVE_BELOW_VOWELS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47"  # ั ิ ี ึ ื ุ ู ็
