@@ -21,6 +21,10 @@ import click
 from sqlalchemy.engine import URL
 
 
+#: owner read/write only, whatever the umask
+BACKUP_MODE = 0o600
+
+
 class BackupFailed(Exception):
     pass
 
@@ -29,6 +33,9 @@ def backup_database(url: URL, target: Path) -> str:
     """Write a backup of the database at ``url`` to ``target``; return what was done."""
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
+    # the copy holds every person's data: readable by its owner only, from its first byte
+    # (sqlite3 and pg_dump write into the file made here and keep its mode)
+    partial.touch(mode=BACKUP_MODE, exist_ok=False)
     try:
         if url.get_backend_name() == "sqlite":
             backup_sqlite(Path(url.database or ""), partial)
@@ -38,6 +45,7 @@ def backup_database(url: URL, target: Path) -> str:
             kind = "PostgreSQL pg_dump custom-format archive (restore with pg_restore)"
         else:
             raise BackupFailed(f"no backup method for {url.get_backend_name()}")
+        os.chmod(partial, BACKUP_MODE)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

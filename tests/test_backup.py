@@ -1,7 +1,9 @@
 """``flask --app app backup FILE`` taken while the app writes, restored and compared row by row."""
 
+import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import threading
 import time
@@ -104,6 +106,23 @@ def test_backup_refuses_to_overwrite_unless_forced(app, runner, tmp_path, make_u
     assert target.read_text() == "an older backup"
     assert runner.invoke(args=["backup", str(target), "--force"]).exit_code == 0
     assert target.stat().st_size > 1000
+
+
+def test_backup_file_is_readable_by_its_owner_only(app, runner, tmp_path, make_user):
+    """Issue 14: backups were written 0644 (every local user could read every national ID)."""
+    make_user("admin")
+    target = tmp_path / "copy.backup"
+    target.write_text("an older, world-readable backup")
+    target.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        assert runner.invoke(args=["backup", str(target), "--force"]).exit_code == 0
+        fresh = tmp_path / "fresh.backup"
+        assert runner.invoke(args=["backup", str(fresh)]).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
 
 
 def test_backup_of_a_missing_sqlite_file_fails_cleanly(tmp_path):
