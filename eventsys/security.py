@@ -50,6 +50,27 @@ STATIC_HEADERS = {
     "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+#: pages that show one person's data to someone who need not be logged in (the manage link,
+#: the code step, the lost-ticket form, the person's certificate): never stored by a browser
+#: or a proxy. Logged-in pages get the same below. Ticket QR images keep their own
+#: ``private, max-age=300`` so a phone can show the ticket again without a network.
+PERSONAL_ENDPOINTS = frozenset(
+    {
+        "registration.register",
+        "registration.verify",
+        "registration.resend_code",
+        "registration.ask_review",
+        "registration.identity_held",
+        "registration.lost_ticket",
+        "registration.manage",
+        "registration.update_contact",
+        "registration.cancel",
+        "registration.reissue",
+        "certificates.verify",
+        "certificates.manage_download",
+        "privacy.update_consents",
+    }
+)
 PROXY_FIX_SETTINGS = {
     "x_for": "PROXY_FIX_X_FOR",
     "x_proto": "PROXY_FIX_X_PROTO",
@@ -107,8 +128,8 @@ def add_security_headers(response):
         max_age = int(current_app.config.get("HSTS_MAX_AGE") or 0)
         if max_age:
             response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
-    if request.endpoint != "static" and "_user_id" in session:
-        # a logged-in page may show personal data: keep it out of shared and browser caches
+    if request.endpoint in PERSONAL_ENDPOINTS or (request.endpoint != "static" and "_user_id" in session):
+        # personal data: keep it out of shared and browser caches
         response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,6 +1,8 @@
 """Security headers on pages, the API, static files and error pages; Secure cookies over HTTPS;
 ProxyFix from the configuration; oversize bodies answered with 413."""
 
+from pathlib import Path
+
 import pytest
 
 from eventsys import create_app
@@ -131,3 +133,57 @@ class TestOversizeNotDrained:
     def test_a_huge_body_is_refused_without_being_read(self, client):
         response = client.post("/login", data={"email": "x" * 5000, "password": "y"})
         assert response.status_code == 413
+
+
+def test_personal_pages_are_never_stored(app, client, make_event, make_user, login):
+    """Issue 14: the manage link, the code step, the lost-ticket form and the person's
+    certificate showed personal data to an anonymous visitor with no ``no-store``."""
+    from datetime import timedelta
+
+    from eventsys.db import utcnow
+    from tests.fixtures.registration import national_id
+
+    form = {
+        "prefix": "mrs", "first_name": "มาลี", "last_name": "ศรีสุข", "national_id": national_id(7),
+        "phone": "0861234567", "email": "malee@example.org", "province": "50", "consent": "y",
+    }  # fmt: skip
+    organizer = make_user("organizer")
+    first = make_event(owner=organizer, capacity=10, starts_at=utcnow() + timedelta(days=10))
+    second = make_event(capacity=10, starts_at=utcnow() + timedelta(days=10))
+    registered = client.post(f"/e/{first.slug}/register", data=form)
+    manage = registered.headers["Location"]
+    assert "/r/" in manage
+    again = client.post(f"/e/{second.slug}/register", data={**form, "email": "other@example.org"})
+    verify = again.headers["Location"]
+    assert "/verify/" in verify
+    token = manage.split("/r/")[1].split("?")[0]
+    ticket = client.get(manage).get_data(as_text=True).split("/ticket/")[1].split("/qr.svg")[0]
+    answers = {
+        "manage page": client.get(manage),
+        "contact change": client.post(f"/r/{token}/contact", data={"phone": "0861234567"}),
+        "code step": client.get(verify),
+        "lost ticket": client.get(f"/e/{first.slug}/lost-ticket"),
+        "lost ticket sent": client.post(f"/e/{first.slug}/lost-ticket", data={"phone": "0861234567"}),
+        "form with errors": client.post(f"/e/{first.slug}/register", data={**form, "phone": "12"}),
+        "certificate": client.get(f"/r/{token}/certificate.pdf"),
+    }
+    for name, response in answers.items():
+        assert response.headers.get("Cache-Control") == "private, no-store", name
+    qr = client.get(f"/ticket/{ticket}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["Cache-Control"] == "private, max-age=300"
+    assert "no-store" not in client.get(f"/e/{first.slug}").headers.get("Cache-Control", "")
+    login(organizer)
+    for path in ("/volunteers/", f"/manage/events/{first.id}/registrations"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+
+
+def test_framing_rule_in_the_headers_is_the_one_the_docs_state(client):
+    """Issue 14: the docs said framing was forbidden while the header allowed 'self'."""
+    response = client.get("/")
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    root = Path(__file__).resolve().parent.parent
+    for doc in (root / "README.md", root / "docs" / "deploy.md"):
+        text = doc.read_text()
+        assert "frame-ancestors 'self'" in text and "frame-ancestors 'none'" not in text, doc
+        assert "no framing)" not in text, doc
