@@ -20,7 +20,6 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import URL
 
-
 #: owner read/write only, whatever the umask
 BACKUP_MODE = 0o600
 
