@@ -221,33 +221,56 @@ def _check_session(session, *, event_id: int, session_id: int | None) -> None:
 
 @functools.cache
 def _insert_check_in(dialect: Dialect) -> TextClause:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect``, compiled once.
+    """``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect``, compiled once.
+
+    The row is inserted only while the registration is confirmed and (for a scanned ticket)
+    still holds that ticket secret, read in the same statement as the insert: on PostgreSQL
+    with the registration's row share-locked (``FOR SHARE``: a cancel, a reissue or a merge
+    changing it waits for the scan, or the scan waits for it and then sees its result), on
+    SQLite under the write lock. So a cancelled or reissued ticket never checks in, however
+    the two requests interleave.
 
     SQLAlchemy never caches the compiled form of a dialect's ON CONFLICT insert, and
     compiling it cost more than the rest of a scan; as typed text it is cached.
     """
     table = CheckIn.__table__
+    registrations = Registration.__table__
     columns = [column for column in table.columns if column.name != "id"]
     insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values({column.name: bindparam(column.name) for column in columns})
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
+    secret = bindparam("secret", type_=registrations.c.ticket_secret.type)
+    admissible = (
+        select(*(bindparam(column.name, type_=column.type) for column in columns))
+        .select_from(registrations)
+        .where(
+            registrations.c.id == bindparam("registration_id", type_=table.c.registration_id.type),
+            registrations.c.status == bindparam("confirmed", type_=registrations.c.status.type),
+            or_(secret.is_(None), registrations.c.ticket_secret == secret),
+        )
+        .with_for_update(read=True, of=registrations)
     )
+    statement = (
+        insert(table).from_select([column.name for column in columns], admissible).on_conflict_do_nothing()
+    ).returning(table.c.id)
     # the plain dialect (no driver's casts) with ":name" placeholders, as text() reads them
     named = (PGDialect if dialect.name == "postgresql" else SQLiteDialect)(paramstyle="named")
     return (
         text(str(statement.compile(dialect=named)))
-        .bindparams(*(bindparam(column.name, type_=column.type) for column in columns))
+        .bindparams(
+            *(bindparam(column.name, type_=column.type) for column in columns),
+            bindparam("confirmed", type_=registrations.c.status.type),
+            bindparam("secret", type_=registrations.c.ticket_secret.type),
+        )
         .columns(table.c.id)
     )
 
 
 def _insert_ignoring_duplicates(session, values: dict[str, Any]) -> int | None:
-    """INSERT the check-in unless a unique index already holds it; the new row's id or None."""
+    """INSERT the check-in if the registration is admissible and no unique index already
+    holds it; the new row's id or None."""
     connection = session.connection()
-    return connection.execute(_insert_check_in(connection.dialect), values).scalar()
+    return connection.execute(
+        _insert_check_in(connection.dialect), {**values, "confirmed": RegistrationStatus.CONFIRMED}
+    ).scalar()
 
 
 def check_in(
@@ -297,8 +320,10 @@ def _record(
     client_id: str | None,
     scanned_at: datetime | None,
     now: datetime,
+    secret: str | None = None,
 ) -> ScanResult:
-    """:func:`check_in` once the actor is known to be on the event's staff.
+    """:func:`check_in` once the actor is known to be on the event's staff; ``secret`` is
+    the scanned ticket's (None for a check-in by search or at a walk-in).
 
     Everything is read first; the write lock (SQLite's, through ``begin_write``) is taken
     only for the two inserts and the commit, so scanners queue for a millisecond, not a request.
@@ -323,6 +348,7 @@ def _record(
             "device": device,
             "method": method,
             "client_id": client_id,
+            "secret": secret,
         },
     )
     if record_id is not None:
@@ -342,6 +368,16 @@ def _record(
         )
         return ScanResult("checked_in", record_id, scanned_at, session_id, staff_name, attendee)
 
+    # Nothing inserted. The registration as it is now (after any cancel or reissue that
+    # won the race): no longer admissible, or a unique index said no.
+    current = session.execute(
+        select(Registration.status, Registration.ticket_secret).where(
+            Registration.id == attendee.registration_id
+        )
+    ).first()
+    if current is None or (secret is not None and current.ticket_secret != secret):
+        raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
+    _check_admissible(current.status)
     # A unique index said no: a re-send of this very scan, or someone else was first.
     # A re-send names the same ticket: a client id already used for another ticket (maybe
     # at another event) is never answered with that ticket's check-in.
@@ -403,6 +439,7 @@ def check_in_token(
         client_id=client_id,
         scanned_at=scanned_at,
         now=now,
+        secret=signer.verify(token),
     )
 
 
@@ -448,6 +485,7 @@ def check_in_batch(
                 client_id=item.client_id,
                 scanned_at=item.scanned_at,
                 now=now,
+                secret=signer.verify(item.token),
             )
         except DomainError as error:
             answers[index] = {"client_id": item.client_id, "error": error.code, "message": str(error.message)}

@@ -364,7 +364,12 @@ def update_contact(token: str):
 def cancel(token: str):
     begin_write(db.session)
     registration = _registration_for_manage_token(token)
-    services.cancel(db.session, registration=registration, actor=None, now=utcnow())
+    try:
+        services.cancel(db.session, registration=registration, actor=None, now=utcnow())
+    except Conflict as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registration.manage", token=token))
     commit_and_notify(db.session)
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("registration.manage", token=token))
