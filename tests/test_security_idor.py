@@ -24,7 +24,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from eventsys.accounts.models import Role, User
+from eventsys.accounts.models import ApiToken, Role, User
 from eventsys.accounts.services import create_token
 from eventsys.db import db
 from tests.conftest import PASSWORD
@@ -412,6 +412,14 @@ SWAPS: dict[str, Swap] = {
     "volunteers.reveal_id": Swap(lambda t, m: [{"volunteer_id": t.volunteer.id}]),
     "volunteers.person_json": Swap(lambda t, m: [{"volunteer_id": t.volunteer.id}]),
     "volunteers.erase": Swap(lambda t, m: [{"volunteer_id": t.volunteer.id}]),
+    # accounts: admins only (B's organizer as the account; token 1 is organizer A's own)
+    "accounts.user": Swap(lambda t, m: [{"user_id": t.owner.id}]),
+    "accounts.user_action": Swap(
+        lambda t, m: [{"user_id": t.owner.id, "action": a} for a in ("deactivate", "reactivate", "unlock")]
+    ),
+    "accounts.user_role": Swap(lambda t, m: [{"user_id": t.owner.id}], _form(role="admin")),
+    "accounts.user_reset_password": Swap(lambda t, m: [{"user_id": t.owner.id}]),
+    "accounts.revoke_token": Swap(lambda t, m: [{"user_id": t.owner.id, "token_id": 1}]),
     # the JSON API
     "api.get_event": Swap(_event),
     "api.list_registrations": Swap(_event),
@@ -509,6 +517,14 @@ def _snapshot(world: World) -> dict[str, Any]:
         "all_events": db.session.scalar(select(func.count()).select_from(Event)),
         "all_jobs": db.session.scalar(select(func.count()).select_from(Job)),
         "failed_jobs": sorted(db.session.scalars(select(Job.id).where(Job.status == "failed"))),
+        "accounts": db.session.execute(
+            select(
+                User.id, User.role, User.is_active, User.session_version, User.must_change_password
+            ).order_by(User.id)
+        ).all(),
+        "api_tokens": db.session.execute(
+            select(ApiToken.id, ApiToken.revoked_at).order_by(ApiToken.id)
+        ).all(),
     }
 
 
