@@ -338,3 +338,28 @@ def test_design_page_with_sessions_saves_a_session_rule(client, login, make_user
         data={**form, "eligibility": "min_sessions", "min_sessions": "5"},
     )
     assert bad.status_code == 200 and "ผู้มีสิทธิ์" in bad.get_data(as_text=True)
+
+
+def test_the_manage_page_links_a_certificate_only_when_one_exists(
+    client, setup, make_checkin_registration, now
+):
+    """Before the event, for people who never came or cancelled: no link to a bare 404, but
+    when and on what condition a certificate comes."""
+    from eventsys.certificates.models import Certificate
+    from eventsys.registration.tickets import signer
+
+    first, _second = setup["registrations"]
+    tickets = signer()
+    page = client.get(f"/r/{tickets.manage_token(first.id, first.ticket_secret)}").get_data(as_text=True)
+    assert 'id="certificate-link"' in page
+    newcomer = make_checkin_registration(setup["event"])  # confirmed, never checked in, no certificate
+    page = client.get(f"/r/{tickets.manage_token(newcomer.id, newcomer.ticket_secret)}").get_data(
+        as_text=True
+    )
+    assert 'id="certificate-link"' not in page and 'id="certificate-later"' in page
+    db.session.rollback()
+    certificate = db.session.query(Certificate).filter_by(registration_id=first.id).one()
+    certificate.revoked_at = now
+    db.session.commit()
+    page = client.get(f"/r/{tickets.manage_token(first.id, first.ticket_secret)}").get_data(as_text=True)
+    assert 'id="certificate-link"' not in page

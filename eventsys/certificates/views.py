@@ -26,6 +26,13 @@ from eventsys.registration.tickets import signer
 from eventsys.web import public, role_required
 
 bp = Blueprint("certificates", __name__)
+
+
+@bp.app_template_global("valid_certificate_of")
+def valid_certificate_of(registration: Registration):
+    """The person's valid certificate, or None: the manage page links to it only if it exists."""
+    certificate = services.certificate_of_registration(db.session, registration)
+    return certificate if certificate is not None and certificate.is_valid else None
 MANAGE = "/manage/events/<int:event_id>/certificates"
 
 
