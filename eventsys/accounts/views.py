@@ -43,6 +43,14 @@ def check_session():
     return redirect(url_for("accounts.change_password"))
 
 
+def _home(user: User) -> str:
+    """Where a log-in lands: door staff at the scanner (of today's event, if it is one),
+    everyone else on the console."""
+    if user.role == Role.STAFF:
+        return url_for("checkin.index", today=1)
+    return url_for("events.dashboard")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(login_rate_limit, methods=["POST"], error_message=login_limited_message)
@@ -64,7 +72,7 @@ def login():
         target = request.args.get("next")
         if user.must_change_password:
             return redirect(url_for("accounts.change_password"))
-        return redirect(target if is_safe_redirect(target) else url_for("events.dashboard"))
+        return redirect(target if is_safe_redirect(target) else _home(user))
     return render_template("accounts/login.html", form=form)
 
 

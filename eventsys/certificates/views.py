@@ -33,6 +33,8 @@ def valid_certificate_of(registration: Registration):
     """The person's valid certificate, or None: the manage page links to it only if it exists."""
     certificate = services.certificate_of_registration(db.session, registration)
     return certificate if certificate is not None and certificate.is_valid else None
+
+
 MANAGE = "/manage/events/<int:event_id>/certificates"
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Dialect, TextClause, bindparam, func, or_, select, text
@@ -184,6 +185,16 @@ def find_ticket(session, *, event_id: int, token: str, actor: User, signer: Tick
     if attendee.event_id != event_id:
         raise CheckInRefused(_l("Ticket: this ticket is for another event."), code="wrong_event")
     return attendee
+
+
+#: the door's calendar is Thailand's
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def is_today(event: Event, *, now: datetime) -> bool:
+    """Does ``event`` run on today's date in Thailand (from its start's day to its end's)?"""
+    today = now.astimezone(BANGKOK).date()
+    return event.starts_at.astimezone(BANGKOK).date() <= today <= event.ends_at.astimezone(BANGKOK).date()
 
 
 def staff_event(session, *, event_id: int, actor: User) -> Event:

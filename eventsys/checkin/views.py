@@ -68,7 +68,14 @@ def _refusal(error: DomainError):
 @bp.get("/checkin/")
 @role_required(*DOOR_ROLES)
 def index():
-    return render_template("checkin/index.html", events=visible_events(db.session, user=current_user))
+    """The events this user works the door of; straight after log-in (``?today=1``), the
+    scanner of today's event when exactly one is today (Thailand's date)."""
+    events = visible_events(db.session, user=current_user)
+    if request.args.get("today"):
+        today = [event for event in events if services.is_today(event, now=utcnow())]
+        if len(today) == 1:
+            return redirect(url_for("checkin.scanner", event_id=today[0].id))
+    return render_template("checkin/index.html", events=events)
 
 
 @bp.get("/checkin/<int:event_id>/")

@@ -571,13 +571,22 @@ def registration_action(event_id: int, registration_id: int, action: str):
     if registration.event_id != event.id:
         raise NotFound()
     try:
-        ACTIONS[action](db.session, registration=registration, actor=current_user, now=utcnow())
+        outcome = ACTIONS[action](db.session, registration=registration, actor=current_user, now=utcnow())
     except Conflict as error:
         db.session.rollback()
         flash(str(error.message), "error")
     else:
+        promoted = [r.volunteer.full_name for r in outcome] if isinstance(outcome, list) else []
         commit_and_notify(db.session)
-        flash(ACTION_DONE[action](), "success")
+        if action in ("cancel", "reject"):
+            flash(
+                _("Done. Moved from the waiting list into the seat: %(names)s.", names=", ".join(promoted))
+                if promoted
+                else _("Done. Nobody was waiting for the seat."),
+                "success",
+            )
+        else:
+            flash(ACTION_DONE[action](), "success")
     target = request.form.get("next")
     return redirect(
         target if is_safe_redirect(target) else url_for("registration.registrations", event_id=event_id)
@@ -586,8 +595,6 @@ def registration_action(event_id: int, registration_id: int, action: str):
 
 ACTION_DONE = {
     "approve": lambda: _("Approved; the person is e-mailed their ticket."),
-    "reject": lambda: _("Rejected; the person is told by e-mail."),
-    "cancel": lambda: _("Cancelled; the seat went to the waiting list."),
     "promote": lambda: _("Moved from the waiting list into a seat."),
     "resend": lambda: _("The e-mail is being sent again."),
     "reissue": lambda: _(
