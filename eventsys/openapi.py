@@ -15,6 +15,11 @@ ERROR = {
         "error": {"type": "string", "description": "stable machine-readable code"},
         "message": {"type": "string", "description": "human-readable, in the caller's language"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "attendee": {
+            "type": "object",
+            "description": "a genuine ticket refused for its state (cancelled, not confirmed): whose it is",
+            "properties": {"name": {"type": "string"}, "organization": {"type": "string"}},
+        },
     },
 }
 

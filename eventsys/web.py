@@ -184,11 +184,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        extra = (
+        extra: dict[str, Any] = (
             {"fields": {k: str(v) for k, v in error.fields.items()}}
             if isinstance(error, RuleViolation)
             else {}
         )
+        if getattr(error, "attendee", None):  # a refused genuine ticket: whose it is, for the door
+            extra["attendee"] = error.attendee
         return _error_response(error.status, error.code, str(error.message), **extra)
 
     @app.errorhandler(CSRFError)

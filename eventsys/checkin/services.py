@@ -41,9 +41,13 @@ ARRIVAL_BUCKET = timedelta(minutes=5)
 
 
 class CheckInRefused(DomainError):
-    """A ticket that may not check in; ``code`` says why (the API's error codes)."""
+    """A ticket that may not check in; ``code`` says why (the API's error codes).
+
+    ``attendee`` (name and organization) is set for a genuine ticket refused for its state
+    (cancelled, not confirmed): door staff explain to the person in front of them."""
 
     status = 409
+    attendee: dict[str, str] | None = None
 
 
 class InvalidTicket(CheckInRefused):
@@ -210,13 +214,18 @@ def staff_event(session, *, event_id: int, actor: User) -> Event:
     return event
 
 
-def _check_admissible(status: RegistrationStatus) -> None:
+def _check_admissible(status: RegistrationStatus, attendee: Attendee | None = None) -> None:
+    if status == RegistrationStatus.CONFIRMED:
+        return
     if status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
-        raise CheckInRefused(_l("Ticket: this registration was cancelled."), code="cancelled")
-    if status != RegistrationStatus.CONFIRMED:
-        if status == RegistrationStatus.WAITLISTED:
-            raise CheckInRefused(_l("Ticket: this person is on the waiting list."), code="not_confirmed")
-        raise CheckInRefused(_l("Ticket: this registration is not confirmed yet."), code="not_confirmed")
+        refusal = CheckInRefused(_l("Ticket: this registration was cancelled."), code="cancelled")
+    elif status == RegistrationStatus.WAITLISTED:
+        refusal = CheckInRefused(_l("Ticket: this person is on the waiting list."), code="not_confirmed")
+    else:
+        refusal = CheckInRefused(_l("Ticket: this registration is not confirmed yet."), code="not_confirmed")
+    if attendee is not None:
+        refusal.attendee = {"name": attendee.name, "organization": attendee.organization}
+    raise refusal
 
 
 def _check_session(session, *, event_id: int, session_id: int | None) -> None:
@@ -339,7 +348,7 @@ def _record(
     Everything is read first; the write lock (SQLite's, through ``begin_write``) is taken
     only for the two inserts and the commit, so scanners queue for a millisecond, not a request.
     """
-    _check_admissible(attendee.status)
+    _check_admissible(attendee.status, attendee)
     _check_session(session, event_id=attendee.event_id, session_id=session_id)
     if scanned_at is None or scanned_at > now + CLOCK_SKEW:
         scanned_at = now
@@ -388,7 +397,7 @@ def _record(
     ).first()
     if current is None or (secret is not None and current.ticket_secret != secret):
         raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
-    _check_admissible(current.status)
+    _check_admissible(current.status, attendee)
     # A unique index said no: a re-send of this very scan, or someone else was first.
     # A re-send names the same ticket: a client id already used for another ticket (maybe
     # at another event) is never answered with that ticket's check-in.
@@ -500,6 +509,8 @@ def check_in_batch(
             )
         except DomainError as error:
             answers[index] = {"client_id": item.client_id, "error": error.code, "message": str(error.message)}
+            if getattr(error, "attendee", None):
+                answers[index]["attendee"] = error.attendee
         else:
             answers[index] = {"client_id": item.client_id, **outcome.as_json()}
     return [answer for answer in answers if answer is not None]

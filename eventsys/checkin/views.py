@@ -59,7 +59,9 @@ def _list_session(event, raw: str | None):
 
 
 def _refusal(error: DomainError):
-    return jsonify(error=error.code, message=str(error.message)), error.status
+    attendee = getattr(error, "attendee", None)
+    extra = {"attendee": attendee} if attendee else {}
+    return jsonify(error=error.code, message=str(error.message), **extra), error.status
 
 
 # --- the scanner -----------------------------------------------------------------------------

@@ -119,7 +119,9 @@
     } else if (answer.result === "already_checked_in") {
       show("warn", msg("already", { time: clock(answer.checked_in_at), staff: answer.checked_in_by || "?" }), person.name, detail);
     } else {
-      show("bad", msg(answer.error in messages ? answer.error : "error"), "", answer.message || "");
+      var holder = answer.attendee || {};  // a genuine ticket refused for its state: whose it is
+      show("bad", msg(answer.error in messages ? answer.error : "error"), holder.name || "",
+        holder.name ? [holder.organization, answer.message].filter(Boolean).join(" · ") : answer.message || "");
     }
   }
 
