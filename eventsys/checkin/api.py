@@ -272,7 +272,8 @@ OPENAPI_PATHS = {
             "responses": {
                 "200": answer("checked_in or already_checked_in", "CheckInResult"),
                 "409": answer(
-                    "cancelled, not_confirmed (with `attendee`: name and organization, so door staff can explain) or wrong_event",
+                    "cancelled, not_confirmed (with `attendee`: name and organization, so door staff "
+                    "can explain) or wrong_event",
                     "Error",
                 ),
                 **error_responses(400, 401, 403, 404, 422),
