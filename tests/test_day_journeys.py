@@ -27,3 +27,18 @@ def test_door_staff_land_on_the_scanner_of_todays_event(client, make_user, make_
 
 def test_organizers_still_land_on_the_console(make_user, login):
     assert login(make_user("organizer")).headers["Location"].endswith("/manage/")
+
+
+def test_phones_are_shown_as_people_write_them(client, make_user, make_event, login):
+    from tests.fixtures.registration import national_id
+
+    owner = make_user("organizer")
+    event = make_event(owner=owner, capacity=5, starts_at=utcnow() + timedelta(days=3))
+    form = {
+        "first_name": "สมใจ", "last_name": "ดีงาม", "national_id": national_id(8080), "phone": "0834567803",
+        "province": "10",
+    }  # fmt: skip
+    assert client.post(f"/e/{event.slug}/register", data=form).status_code == 302
+    login(owner)
+    page = client.get(f"/manage/events/{event.id}/registrations").get_data(as_text=True)
+    assert "083-456-7803" in page and "0834567803" not in page
