@@ -30,7 +30,9 @@ class SignatoryForm(Form):
 
 
 class DesignForm(FlaskForm):
-    title = StringField(_l("Heading of the document (e.g. เกียรติบัตร, วุฒิบัตร)"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Heading of the document (e.g. เกียรติบัตร, วุฒิบัตร)"), validators=[DataRequired(), Length(max=200)]
+    )
     body = TextAreaField(_l("Body text"), validators=[DataRequired(), Length(max=2000)])
     language = SelectField(
         _l("Language of the certificate"),

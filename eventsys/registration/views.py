@@ -29,7 +29,7 @@ from eventsys.registration.forms import (
     registration_form_for,
 )
 from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
-from eventsys.registration.qr import qr_png, qr_svg
+from eventsys.registration.qr import qr_png, qr_svg, ticket_card_png
 from eventsys.registration.tasks import commit_and_notify, outbox_path
 from eventsys.registration.tickets import signer
 from eventsys.volunteers import thai
@@ -415,6 +415,32 @@ def _confirmed_ticket(token: str) -> str:
 def ticket_png(token: str):
     png = qr_png(_confirmed_ticket(token))
     return png, 200, {"Content-Type": "image/png", "Cache-Control": "private, max-age=300"}
+
+
+@bp.get("/ticket/<token>/ticket.png")
+@public
+def ticket_card(token: str):
+    """The ticket to save to a phone's gallery: the QR with the name, event, date and venue."""
+    from eventsys.i18n import format_datetime
+
+    secret = signer().verify(token)
+    registration = services.registration_for_secret(db.session, secret) if secret else None
+    if registration is None or not services.has_usable_ticket(registration.status):
+        raise NotFound()
+    event = registration.event
+    when = format_datetime(event.starts_at, locale=_locale())
+    png = ticket_card_png(
+        signer().token_for(secret), lines=[registration.volunteer.full_name, event.title, when, event.venue]
+    )
+    return (
+        png,
+        200,
+        {
+            "Content-Type": "image/png",
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": 'inline; filename="ticket.png"',
+        },
+    )
 
 
 @bp.get("/ticket/<token>/qr.svg")
