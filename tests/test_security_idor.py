@@ -357,6 +357,7 @@ SWAPS: dict[str, Swap] = {
     ),
     "registration.ticket_png": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
     "registration.ticket_svg": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
+    "registration.ticket_card": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
     "certificates.manage_download": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
     # check-in at the door (organizers and staff) and the organizer's live attendance
     "checkin.scanner": Swap(
@@ -619,11 +620,16 @@ def test_a_personal_link_opens_only_its_own_registration(client, worlds):
     assert client.get(f"/verify/{altered}").status_code == 404
     assert client.get(f"/verify/{code}").status_code == 200
 
-    # the same token does work on its own registration, so the refusals above were real
+    # a token does work on its own registration, so the refusals above were real (A's
+    # newcomer: A's checked-in registration is not cancelled until the check-in is undone)
     response = client.post(
-        f"/api/v1/registrations/{a.registration.id}/cancel", headers={"X-Manage-Token": mine}
+        f"/api/v1/registrations/{a.newcomer.id}/cancel", headers={"X-Manage-Token": _manage_token(a.newcomer)}
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+    refused = client.post(
+        f"/api/v1/registrations/{a.registration.id}/cancel", headers={"X-Manage-Token": mine}
+    )
+    assert (refused.status_code, refused.json["error"]) == (409, "checked_in")
 
 
 def test_a_scan_id_from_another_event_reveals_nothing_of_it(worlds, actor):

@@ -793,7 +793,11 @@ OPENAPI_PATHS: dict[str, Any] = {
             "parameters": [
                 {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ],
-            "responses": {"200": answer("Cancelled", "CancelResult"), **error_responses(401, 403, 404)},
+            "responses": {
+                "200": answer("Cancelled", "CancelResult"),
+                "409": answer("`checked_in`: the person has checked in; undo the check-in first", "Error"),
+                **error_responses(401, 403, 404),
+            },
         }
     },
 }
