@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask import session as http_session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -89,14 +90,14 @@ def walk_in(event_id: int):
     masked, compares it with the ID card in front of them, and confirms before it is
     linked; its contact details change only if they tick the box (the old number is told).
     """
-    from eventsys.checkin.forms import WalkInForm
+    from eventsys.checkin.forms import walk_in_form_for
     from eventsys.registration import identity
     from eventsys.volunteers.crypto import cipher
     from eventsys.volunteers.models import Volunteer
     from eventsys.volunteers.services import PersonOnFile, VolunteerData, find_existing, validate
 
     event = _door_event(event_id)
-    form = WalkInForm()
+    form = walk_in_form_for(event, str(get_locale() or "th"))
     match = None
     if form.validate_on_submit():
         begin_write(db.session)
@@ -131,6 +132,7 @@ def walk_in(event_id: int):
                 db.session,
                 event=event,
                 data=data,
+                answers=form.answers(),
                 actor=current_user,
                 now=utcnow(),
                 cipher=cipher(),
@@ -144,10 +146,9 @@ def walk_in(event_id: int):
             form.confirm_volunteer.data = str(volunteer_id)
         except RuleViolation as error:
             db.session.rollback()
-            for name, message in error.fields.items():
-                if name in form:
-                    form[name].errors.append(str(message))
             flash(str(error.message), "error")
+            for message in form.place_errors(error.fields):  # no error is dropped
+                flash(message, "error")
         except services.CheckInRefused as error:
             # registered but waitlisted (or awaiting approval): they keep their place
             commit_and_notify(db.session)
