@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsys.events.models import Event
+from eventsys.forms import Form
 from eventsys.registration.forms import QuestionFields, prefix_choices, province_choices, with_questions
 
 
-class WalkInForm(QuestionFields, FlaskForm):
+class WalkInForm(QuestionFields, Form):
     """What the door asks: fewer details than the public form (staff see the ID card;
     province optional), the same title and province lists, and the event's questions
     (``walk_in_form_for``): required ones required, optional ones may be skipped."""

@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -22,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from eventsys.events.models import QuestionKind
+from eventsys.forms import Form
 from eventsys.i18n import BE_OFFSET, arabic_digits
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -61,7 +61,7 @@ def utc_to_local(value: datetime | None, tz: str) -> datetime | None:
     return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None) if value else None
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Event title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     starts_at = LocalDateTimeField(_l("Starts at"), format=LOCAL_FORMAT, validators=[DataRequired()])
@@ -82,7 +82,7 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
     starts_at = LocalDateTimeField(_l("Starts at"), format=LOCAL_FORMAT, validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends at"), format=LOCAL_FORMAT, validators=[DataRequired()])
@@ -101,7 +101,7 @@ QUESTION_KINDS = [
 ]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)])
     kind = SelectField(_l("Kind of answer"), choices=QUESTION_KINDS)
     options = TextAreaField(
@@ -111,6 +111,6 @@ class QuestionForm(FlaskForm):
     submit = SubmitField(_l("Add the question"))
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     email = EmailField(_l("Staff e-mail"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Assign"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     RadioField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.events.models import Event, Question, QuestionKind
+from eventsys.forms import Form
 from eventsys.privacy.forms import OptionalConsentFields
 from eventsys.volunteers import thai
 
@@ -119,7 +119,7 @@ def with_questions(form_class: type, event: Event) -> type:
     return EventForm
 
 
-class RegistrationForm(QuestionFields, OptionalConsentFields, FlaskForm):
+class RegistrationForm(QuestionFields, OptionalConsentFields, Form):
     """The person's details, the event's questions, and the optional-consent boxes
     (``optional_consents()``)."""
 
@@ -151,7 +151,7 @@ def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationFo
     return form
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
@@ -161,14 +161,14 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Save my details"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The one-time code sent to a contact on file."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Confirm"))
 
 
-class LostTicketForm(FlaskForm):
+class LostTicketForm(Form):
     """Ask for one's manage link again, by something already on file."""
 
     lookup = StringField(
