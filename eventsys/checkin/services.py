@@ -599,6 +599,7 @@ def attendance_rows(session, *, event: Event, session_id: int | None = None) -> 
             "name": volunteer.full_name,
             "organization": volunteer.organization,
             "province": thai.province_name(volunteer.province_code) if volunteer.province_code else "",
+            "province_code": volunteer.province_code or "",
             "phone": volunteer.phone,
             "status": str(registration.status),
             "checked_in_at": record.checked_in_at if record is not None else None,

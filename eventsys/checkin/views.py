@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -16,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask import session as http_session
@@ -32,10 +28,12 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
 from eventsys.events.services import get_managed_event, visible_events
-from eventsys.registration.export import safe_cell
+from eventsys.i18n import format_datetime, label
+from eventsys.registration import export as export_module
 from eventsys.registration.models import Registration
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.registration.tickets import signer
+from eventsys.volunteers import thai
 from eventsys.web import public, role_required
 
 bp = Blueprint("checkin", __name__)
@@ -365,8 +363,13 @@ def live_data(event_id: int):
     )
 
 
-def _export_rows(event) -> tuple[list[str], list[list]]:
+def _attendance_table(event) -> list[list]:
+    """The attendance sheet as a Thai organizer reads it: ลำดับ 1…n (not database ids),
+    statuses and check-in methods in the reader's language, times in Bangkok time."""
+    locale = str(get_locale() or "th")
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     header = [
+        _("No."),
         _("Name"),
         _("Organization"),
         _("Province"),
@@ -374,35 +377,30 @@ def _export_rows(event) -> tuple[list[str], list[list]]:
         _("Checked in at"),
         _("Method"),
     ]
-    body = []
-    for row in services.attendance_rows(db.session, event=event):
-        at: datetime | None = row["checked_in_at"]
-        body.append(
+    table: list[list] = [header]
+    for number, row in enumerate(services.attendance_rows(db.session, event=event), start=1):
+        province = row["province_code"]
+        table.append(
             [
+                number,
                 row["name"],
                 row["organization"],
-                row["province"],
-                row["status"],
-                at.isoformat(timespec="seconds") if at else "",
-                row["method"],
+                thai.province_name(province, locale) if province else "",
+                label(row["status"]),
+                format_datetime(row["checked_in_at"], locale=locale, tz=tz),
+                label(row["method"]) if row["method"] else "",
             ]
         )
-    return header, body
+    return table
 
 
 @bp.get("/manage/events/<int:event_id>/attendance.csv")
 @role_required(Role.ORGANIZER)
 def export_csv(event_id: int):
     event = get_managed_event(db.session, event_id, user=current_user)
-    header, body = _export_rows(event)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in body:
-        writer.writerow([safe_cell(value) for value in row])
     return Response(
-        "\ufeff" + out.getvalue(),  # the BOM makes Excel read Thai as UTF-8
-        mimetype="text/csv",
+        export_module.to_csv(_attendance_table(event)),
+        mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="attendance-{event.id}.csv"'},
     )
 
@@ -410,22 +408,9 @@ def export_csv(event_id: int):
 @bp.get("/manage/events/<int:event_id>/attendance.xlsx")
 @role_required(Role.ORGANIZER)
 def export_xlsx(event_id: int):
-    from openpyxl import Workbook
-
     event = get_managed_event(db.session, event_id, user=current_user)
-    header, body = _export_rows(event)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Attendance")[:31]
-    sheet.append(header)
-    for row in body:
-        sheet.append([safe_cell(value) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    out.seek(0)
-    return send_file(
-        out,
+    return Response(
+        export_module.to_xlsx(_attendance_table(event), sheet=_("Attendance")),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"attendance-{event.id}.xlsx",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{event.id}.xlsx"'},
     )

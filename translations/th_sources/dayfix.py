@@ -34,4 +34,10 @@ TH = {
     "%(field)s: this kind of file is not accepted.": "%(field)s: ไม่รับไฟล์ชนิดนี้",
     "%(field)s: this kind of file is not accepted (only {extensions}).": "%(field)s: ไม่รับไฟล์ชนิดนี้ (รับเฉพาะ {extensions})",
     "This field": "ช่องนี้",
+    # exports: check-in methods as readers see them
+    "Camera scan": "สแกนด้วยกล้อง",
+    "Barcode scanner": "เครื่องสแกนบาร์โค้ด",
+    "Search by name": "ค้นหาชื่อ",
+    "Kiosk": "ตู้ลงทะเบียนด้วยตนเอง",
+    "Another system (API)": "ระบบอื่น (API)",
 }
