@@ -152,6 +152,13 @@ def _labels() -> dict[str, object]:
         "waitlisted": _l("Waitlisted"),
         "cancelled": _l("Cancelled"),
         "rejected": _l("Rejected"),
+        # how a person was checked in (checkin.models.CheckInMethod)
+        "camera": _l("Camera scan"),
+        "scanner": _l("Barcode scanner"),
+        "search": _l("Search by name"),
+        "kiosk": _l("Kiosk"),
+        "walk_in": _l("Walk-in"),
+        "api": _l("Another system (API)"),
     }
 
 

@@ -659,6 +659,7 @@ def attendance_rows(session, *, event: Event, session_id: int | None = None) -> 
             "name": volunteer.full_name,
             "organization": volunteer.organization,
             "province": thai.province_name(volunteer.province_code) if volunteer.province_code else "",
+            "province_code": volunteer.province_code or "",
             "phone": volunteer.phone,
             "status": str(registration.status),
             "checked_in_at": record.checked_in_at if record is not None else None,
@@ -677,6 +678,7 @@ def walk_in(
     actor: User,
     now: datetime,
     cipher,
+    answers: dict | None = None,
     session_id: int | None = None,
     device: str = "",
     volunteer=None,
@@ -688,7 +690,8 @@ def walk_in(
     lands on the waitlist or needs approval is refused check-in (``not_confirmed``) and
     keeps their place. Details matching a person on file raise ``PersonOnFile`` until the
     staff member has compared that record with the ID card and passes it as ``volunteer``;
-    the record is then linked, never silently overwritten.
+    the record is then linked, never silently overwritten. ``answers`` go through the same
+    checks as on the public form: a required question must be answered at the door too.
     """
     from eventsys.registration.models import RegistrationSource
     from eventsys.registration.services import register
@@ -699,7 +702,7 @@ def walk_in(
         session,
         event=event,
         data=data,
-        answers={},
+        answers=answers,
         source=RegistrationSource.WALK_IN,
         actor=actor,
         now=now,

@@ -41,6 +41,13 @@ def _time(body: dict, name: str, errors: dict, *, required: bool = True) -> date
     if parsed.tzinfo is None:
         errors[name] = _("%(field)s: give the offset, e.g. 2026-01-15T09:00:00+07:00.", field=name)
         return None
+    if parsed.year >= 2400:  # a program must send Gregorian years: refused, never guessed
+        errors[name] = _(
+            "%(field)s: the year must be Gregorian (C.E.); %(year)s looks like a Buddhist-era year.",
+            field=name,
+            year=parsed.year,
+        )
+        return None
     return parsed
 
 

@@ -70,13 +70,8 @@ def volunteer_data_from_form(form) -> VolunteerData:
 
 
 def _show_field_errors(form, error: RuleViolation) -> None:
-    names = {f"answers.{question.key}": name for name, question in form.question_fields}
-    for key, message in error.fields.items():
-        field = getattr(form, names.get(key, key), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(message)] if isinstance(field.errors, list) else [str(message)]
-        else:
-            flash(str(message), "error")
+    for message in form.place_errors(error.fields):
+        flash(message, "error")
 
 
 def manage_link(registration: Registration, **values) -> str:
