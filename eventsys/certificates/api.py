@@ -114,7 +114,7 @@ OPENAPI_PATHS = {
                         }
                     },
                 },
-                **error_responses(401, 403, 404),
+                **error_responses(401, 403, 404, 409),
             },
         },
     },
