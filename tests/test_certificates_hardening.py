@@ -141,3 +141,133 @@ def test_the_conflict_page_says_so_in_the_readers_language(racing_serial, client
     response = client.post(f"/manage/events/{event.id}/certificates/issue?lang={lang}")
     assert response.status_code == 409
     assert words in response.get_data(as_text=True)
+
+
+# --- SVG uploads ---------------------------------------------------------------------------------
+
+
+def use_bomb(levels: int = 6, fan: int = 10) -> bytes:
+    """A "billion laughs" of ``<use>``: each level is a group of ``fan`` uses of the level
+    below; six levels of ten draw a million rectangles from 1.6 KB."""
+    groups = ['<g id="l0"><rect width="1" height="1"/></g>']
+    for level in range(1, levels + 1):
+        uses = "".join(f'<use href="#l{level - 1}" x="{i}"/>' for i in range(fan))
+        groups.append(f'<g id="l{level}">{uses}</g>')
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+        f'<defs>{"".join(groups)}</defs><use href="#l{levels}"/></svg>'
+    ).encode()
+
+
+def svg(inner: str, **root_attributes: str) -> bytes:
+    attributes = "".join(f' {k.replace("_", ":")}="{v}"' for k, v in root_attributes.items())
+    return f'<svg xmlns="http://www.w3.org/2000/svg"{attributes}>{inner}</svg>'.encode()
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (use_bomb(), "more than 50 <use>"),
+        (use_bomb(levels=3, fan=3), "repeats a part that itself contains <use>"),
+        (svg('<g id="a"><rect/></g><use href="#b"/><use id="b" href="#a"/>'), "itself contains <use>"),
+        (svg('<rect id="r"/>' + '<use href="#r"/>' * 51), "more than 50 <use>"),
+        (svg("<g>" + "<rect/>" * 5001 + "</g>"), "more than 5000 elements"),
+        (svg(r"<style>@im\70ort 'http://evil.example/a.css';</style>"), "escape sequences"),
+        (svg(r"<style>rect { fill: \75rl(http://evil.example/x) }</style>"), "escape sequences"),
+        (svg(r'<rect style="fill: \75 rl(http://evil.example/x)"/>'), "escape sequences"),
+        (svg(r"<style>@\69mport url(x.css);</style>"), "escape sequences"),
+        (svg('<use href="#r"/><rect id="r"/>', xml_base="http://evil.example/"), "xml:base"),
+        (svg('<g xml:base="file:///etc/"><use href="#r"/></g><rect id="r"/>'), "xml:base"),
+    ],
+    ids=[
+        "use-bomb-6x10",
+        "nested-use-3x3",
+        "use-of-a-use",
+        "51-uses",
+        "5001-elements",
+        "style-import-escape",
+        "style-url-escape",
+        "style-attribute-url-escape",
+        "at-keyword-escape",
+        "xml-base-root",
+        "xml-base-group",
+    ],
+)
+def test_svg_that_could_hang_the_renderer_or_hide_a_fetch_is_refused(tmp_path, data, words):
+    """Before: all of these were accepted (the bomb's preview ran for minutes at 100 % CPU)."""
+    from eventsys.certificates import uploads
+    from eventsys.errors import RuleViolation
+
+    with pytest.raises(RuleViolation) as error:
+        uploads.store_image(data, upload_dir=tmp_path, field="logo")
+    assert words in str(error.value.message) and error.value.fields.keys() == {"logo"}
+
+
+def test_ordinary_svg_with_a_few_uses_is_kept(tmp_path):
+    from eventsys.certificates import uploads
+
+    logo = svg(
+        '<defs><g id="leaf"><circle r="3"/><path d="M0 0 L5 5"/></g></defs>'
+        + "".join(f'<use href="#leaf" x="{i * 10}"/>' for i in range(12))
+        + '<style>circle { fill: #c00 }</style><rect style="fill: url(#g)"/>'
+    )
+    stored = (tmp_path / uploads.store_image(logo, upload_dir=tmp_path, field="logo")).read_text()
+    assert stored.count("<use") == 12 and "fill: #c00" in stored and "url(#g)" in stored
+
+
+# --- PDF time limit --------------------------------------------------------------------------------
+
+
+def test_a_render_that_takes_too_long_is_stopped_and_its_process_killed(tmp_path):
+    """A use-bomb logo stored before the sanitizer refused it (written straight to disk):
+    in-process it renders for minutes; under a 3 s limit it is stopped in about 3 s."""
+    import os
+    import time
+
+    from eventsys.certificates import pdf
+
+    (tmp_path / "bomb.svg").write_bytes(use_bomb())
+    layout = pdf.CertificateLayout(
+        title="เกียรติบัตร", agency="หน่วยงาน", given_line="ให้ไว้", logo_path=str(tmp_path / "bomb.svg")
+    )
+    normal = pdf.CertificateLayout(title="เกียรติบัตร", agency="หน่วยงาน", given_line="ให้ไว้")
+    assert pdf.render_background(pdf.Renderer(time_limit=30), normal).startswith(b"%PDF")  # warm
+    started = time.monotonic()
+    with pytest.raises(pdf.RenderTimeout) as error:
+        pdf.render_background(pdf.Renderer(allowed_dirs=(str(tmp_path),), time_limit=3), layout)
+    elapsed = time.monotonic() - started
+    assert 3 <= elapsed < 6 and error.value.status == 503
+    killed = pdf.render_pool().last_killed
+    assert killed and not os.path.exists(f"/proc/{killed}")
+    assert pdf.render_background(pdf.Renderer(time_limit=30), normal).startswith(b"%PDF")  # a new child
+
+
+@pytest.fixture
+def app_config():
+    return {"PDF_RENDER_TIMEOUT": 3.0}
+
+
+@pytest.mark.parametrize("lang, words", [("th", "ใช้เวลาสร้างนานเกินไป"), ("en", "took too long to prepare")])
+def test_a_preview_that_takes_too_long_answers_503_in_the_readers_language(
+    app, client, login, make_user, make_event, now, lang, words
+):
+    import time
+    from pathlib import Path
+
+    from eventsys.certificates import tasks
+
+    organizer = make_user()
+    plain, heavy = make_event(owner=organizer), make_event(owner=organizer)
+    design(plain, organizer, now, "{n:04d}/{be_year}")
+    folder = Path(tasks.upload_dir()) / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "old-bomb.svg").write_bytes(use_bomb())  # stored before uploads refused it
+    design(heavy, organizer, now, "{n:04d}/{be_year}").logo_path = "certificates/old-bomb.svg"
+    db.session.commit()
+    login(organizer)
+    normal = client.get(f"/manage/events/{plain.id}/certificates/preview.pdf")  # also warms a child
+    assert normal.status_code == 200 and normal.data.startswith(b"%PDF")
+    started = time.monotonic()
+    response = client.get(f"/manage/events/{heavy.id}/certificates/preview.pdf?lang={lang}")
+    assert time.monotonic() - started < 6
+    assert response.status_code == 503 and words in response.get_data(as_text=True)

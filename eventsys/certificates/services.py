@@ -643,13 +643,19 @@ def background_for(renderer: pdf.Renderer, design: CertificateDesign, layout: pd
 
 
 def render_certificate_pdf(
-    session, certificate: Certificate, *, upload_dir: str | Path, base_url: str
+    session,
+    certificate: Certificate,
+    *,
+    upload_dir: str | Path,
+    base_url: str,
+    time_limit: float | None = None,
 ) -> bytes:
-    """One person's certificate (the manage link, the organizer's download, the API)."""
+    """One person's certificate (the manage link, the organizer's download, the API);
+    ``time_limit``: see ``pdf.Renderer`` (raises pdf.RenderTimeout)."""
     registration = certificate.registration
     event = registration.event
     design = get_design(session, event=event)
-    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),))
+    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),), time_limit=time_limit)
     layout = layout_for(design, event, upload_dir=upload_dir)
     people = people_for([certificate], design=design, event=event, base_url=base_url)
     return pdf.render_certificates(
@@ -657,9 +663,16 @@ def render_certificate_pdf(
     )[0]
 
 
-def sample_pdf(design: CertificateDesign, event: Event, *, upload_dir: str | Path, base_url: str) -> bytes:
+def sample_pdf(
+    design: CertificateDesign,
+    event: Event,
+    *,
+    upload_dir: str | Path,
+    base_url: str,
+    time_limit: float | None = None,
+) -> bytes:
     """A preview with a sample name and serial (the design need not be saved)."""
-    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),))
+    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),), time_limit=time_limit)
     layout = layout_for(design, event, upload_dir=upload_dir)
     sample_name = "นางสาวสมศรี ใจดี" if design.language == "th" else "Ms Somsri Jaidee"
     be = be_year(to_local(event.ends_at))
