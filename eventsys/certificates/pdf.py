@@ -291,6 +291,20 @@ class RenderPool:
             raise value
         return value
 
+    def warm(self) -> None:
+        """Start one child ahead of the first render (gunicorn's ``post_worker_init``), so the
+        first certificate a worker serves does not wait for WeasyPrint to load."""
+        with self._changed:
+            if self._idle or self._running >= self.size:
+                return
+            self._running += 1
+        try:
+            worker = _Worker()
+        except BaseException:
+            self._release(None)
+            raise
+        self._release(worker)
+
     def _acquire(self, time_limit: float) -> _Worker:
         deadline = time.monotonic() + time_limit
         with self._changed:
