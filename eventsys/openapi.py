@@ -47,6 +47,7 @@ def error_responses(*statuses: int) -> dict[str, Any]:
         410: "Gone",
         422: "Invalid fields",
         429: "Rate limited",
+        503: "Temporarily unavailable (e.g. a PDF that took too long to render); try again later",
     }
     return {str(status): answer(descriptions[status], "Error") for status in statuses}
 

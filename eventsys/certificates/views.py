@@ -203,7 +203,11 @@ def preview(event_id: int):
         except RuleViolation as error:
             return Response(str(error.message), status=422, mimetype="text/plain")
     data = services.sample_pdf(
-        sample, event, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        sample,
+        event,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     db.session.rollback()
     return pdf_response(data, "preview.pdf", inline=True)
@@ -250,7 +254,11 @@ def download(event_id: int, certificate_id: int):
     event = _event(event_id)
     certificate = services.get_event_certificate(db.session, event=event, certificate_id=certificate_id)
     data = services.render_certificate_pdf(
-        db.session, certificate, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        db.session,
+        certificate,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, services.certificate_filename(certificate))
 
@@ -337,7 +345,12 @@ def badges(event_id: int):
     size = request.args.get("size", "a4-8")
     token_for = signer().token_for
     data = documents.badges_pdf(
-        db.session, event=event, size=size, token_for=token_for, upload_dir=tasks.upload_dir()
+        db.session,
+        event=event,
+        size=size,
+        token_for=token_for,
+        upload_dir=tasks.upload_dir(),
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, f"badges-{event.id}.pdf")
 
@@ -348,7 +361,11 @@ def signin_sheet(event_id: int):
     event = _event(event_id)
     session_id = request.args.get("session", type=int)
     data = documents.signin_sheet_pdf(
-        db.session, event=event, session_id=session_id, upload_dir=tasks.upload_dir()
+        db.session,
+        event=event,
+        session_id=session_id,
+        upload_dir=tasks.upload_dir(),
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, f"signin-{event.id}{'-' + str(session_id) if session_id else ''}.pdf")
 
@@ -357,7 +374,13 @@ def signin_sheet(event_id: int):
 @role_required(Role.ORGANIZER)
 def attendance(event_id: int):
     event = _event(event_id)
-    data = documents.attendance_pdf(db.session, event=event, upload_dir=tasks.upload_dir(), now=utcnow())
+    data = documents.attendance_pdf(
+        db.session,
+        event=event,
+        upload_dir=tasks.upload_dir(),
+        now=utcnow(),
+        time_limit=tasks.render_time_limit(),
+    )
     return pdf_response(data, f"attendance-{event.id}.pdf")
 
 
@@ -391,6 +414,10 @@ def manage_download(token: str):
     if certificate is None or not certificate.is_valid:
         abort(404)
     data = services.render_certificate_pdf(
-        db.session, certificate, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        db.session,
+        certificate,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, services.certificate_filename(certificate))
