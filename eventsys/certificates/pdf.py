@@ -83,7 +83,8 @@ class CertificateLayout:
     signatories: tuple[Signatory, ...] = ()
     intro: str = ""  #: "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า"
     serial_label: str = ""  #: "เลขที่" / "No."
-    verify_label: str = ""  #: "ตรวจสอบ" / "Verify"
+    verify_label: str = ""  #: "ตรวจสอบความถูกต้องได้ที่" / "Check that it is genuine at"
+    code_label: str = ""  #: "รหัส" / "code"
     #: the body text when it is the same for everyone (no {name} in it): drawn once
     body: str = ""
 

@@ -59,8 +59,18 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 #: printed words that do not depend on the design, per certificate language
 WORDING = {
-    "th": {"intro": "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า", "serial": "เลขที่", "verify": "ตรวจสอบได้ที่รหัส"},
-    "en": {"intro": "This is to certify that", "serial": "No.", "verify": "Verify with code"},
+    "th": {
+        "intro": "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า",
+        "serial": "เลขที่",
+        "verify": "ตรวจสอบความถูกต้องได้ที่",
+        "code": "รหัส",
+    },
+    "en": {
+        "intro": "This is to certify that",
+        "serial": "No.",
+        "verify": "Check that it is genuine at",
+        "code": "code",
+    },
 }
 DEFAULT_BODY = {
     "th": "ได้เข้าร่วม{event} เมื่อวันที่ {date} จำนวน {hours} ชั่วโมง",
@@ -514,6 +524,7 @@ def verification(session, code: str) -> dict[str, Any] | None:
         "valid": certificate.is_valid,
         "revoke_reason": certificate.revoke_reason if not certificate.is_valid else "",
         "masked_name": mask_name(volunteer.first_name, volunteer.last_name),
+        "serial": certificate.serial,
         "event_title": registration.event.title,
         "event_date": registration.event.starts_at,
     }
@@ -577,6 +588,7 @@ def layout_for(design: CertificateDesign, event: Event, *, upload_dir: str | Pat
         intro=wording["intro"],
         serial_label=wording["serial"],
         verify_label=wording["verify"],
+        code_label=wording["code"],
         body=shared_body,
     )
 
