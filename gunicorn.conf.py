@@ -44,3 +44,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 preload_app = False
 #: no gunicornc control socket: several instances (benchmarks, hosts sharing a home) must not collide
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Start a warm PDF render process beside each worker, off the request path: the first
+    certificate then costs what the others do (eventsys/certificates/pdf.py, RenderPool)."""
+    import threading
+
+    from eventsys.certificates import pdf
+
+    threading.Thread(target=pdf.render_pool().warm, name="pdf-warm", daemon=True).start()

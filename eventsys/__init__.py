@@ -106,9 +106,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(session_id: str) -> User | None:
+        """The session's user, unless the cookie's session version is stale (see User.get_id)."""
+        from eventsys.accounts.services import user_for_session
+
+        return user_for_session(db.session, session_id)
 
 
 def register_blueprints(app: Flask) -> None:

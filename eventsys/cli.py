@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app app create-user | create-token | seed-demo | backup``."""
+"""Command-line tools: ``flask --app app create-user | create-token | seed-demo | backup``
+(more account commands in eventsys/accounts/cli.py)."""
 
 from __future__ import annotations
 

@@ -64,6 +64,9 @@ DEFAULTS: dict[str, object] = {
     "PROXY_FIX_X_PORT": 0,
     "PROXY_FIX_X_PREFIX": 0,
     "HSTS_MAX_AGE": 365 * 24 * 3600,
+    #: seconds a PDF a request asks for may take to lay out; the render is then stopped and the
+    #: reader told (503). Well under gunicorn's timeout; a normal certificate takes < 0.5 s.
+    "PDF_RENDER_TIMEOUT": 30.0,
 }
 
 #: Environment variables read verbatim (string values).
@@ -137,6 +140,8 @@ def from_environ(environ: dict[str, str], instance_path: str) -> dict[str, objec
         config["SMS_BACKEND"] = backend
     if environ.get("SMS_TIMEOUT"):
         config["SMS_TIMEOUT"] = float(environ["SMS_TIMEOUT"])
+    if environ.get("PDF_RENDER_TIMEOUT"):
+        config["PDF_RENDER_TIMEOUT"] = float(environ["PDF_RENDER_TIMEOUT"])
     if environ.get("DEFAULT_LANGUAGE") in ("th", "en"):
         config["BABEL_DEFAULT_LOCALE"] = environ["DEFAULT_LANGUAGE"]
     if environ.get("TIMEZONE"):

@@ -36,6 +36,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Unavailable(DomainError):
+    """The work could not be done now (a time limit, a busy resource); trying later may work."""
+
+    status = 503
+    code = "unavailable"
+
+
 class RuleViolation(DomainError):
     """Input that is well-formed but breaks a rule; ``fields`` maps field names to messages."""
 

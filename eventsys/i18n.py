@@ -152,6 +152,13 @@ def _labels() -> dict[str, object]:
         "waitlisted": _l("Waitlisted"),
         "cancelled": _l("Cancelled"),
         "rejected": _l("Rejected"),
+        # how a person was checked in (checkin.models.CheckInMethod)
+        "camera": _l("Camera scan"),
+        "scanner": _l("Barcode scanner"),
+        "search": _l("Search by name"),
+        "kiosk": _l("Kiosk"),
+        "walk_in": _l("Walk-in"),
+        "api": _l("Another system (API)"),
     }
 
 
@@ -165,6 +172,8 @@ def init_app(app) -> None:
     """Register the Jinja filters that every template uses for dates, times and digits."""
     from flask_babel import get_locale
 
+    from eventsys.volunteers.thai import format_phone
+
     def _locale() -> str:
         return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
 
@@ -175,6 +184,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["time"] = lambda v, **kw: format_time(v, locale=_locale(), tz=_tz(), **kw)
     app.jinja_env.filters["datetime"] = lambda v, **kw: format_datetime(v, locale=_locale(), tz=_tz(), **kw)
     app.jinja_env.filters["thai_digits"] = thai_digits
+    # "0834567803" → "083-456-7803", as people write and read it
+    app.jinja_env.filters["phone"] = lambda v: format_phone(v) if v else ""
     app.jinja_env.globals["current_locale"] = _locale
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

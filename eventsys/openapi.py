@@ -15,6 +15,11 @@ ERROR = {
         "error": {"type": "string", "description": "stable machine-readable code"},
         "message": {"type": "string", "description": "human-readable, in the caller's language"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "attendee": {
+            "type": "object",
+            "description": "a genuine ticket refused for its state (cancelled, not confirmed): whose it is",
+            "properties": {"name": {"type": "string"}, "organization": {"type": "string"}},
+        },
     },
 }
 
@@ -42,6 +47,7 @@ def error_responses(*statuses: int) -> dict[str, Any]:
         410: "Gone",
         422: "Invalid fields",
         429: "Rate limited",
+        503: "Temporarily unavailable (e.g. a PDF that took too long to render); try again later",
     }
     return {str(status): answer(descriptions[status], "Error") for status in statuses}
 

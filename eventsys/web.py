@@ -7,10 +7,11 @@ thin and every page and API route answers errors the same way.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Flask, g, jsonify, render_template, request
 from flask import session as http_session
@@ -34,11 +35,19 @@ def wants_json() -> bool:
 
 
 def is_safe_redirect(target: str | None) -> bool:
-    """True for a same-site path such as ``/events/1``; never for another host or scheme."""
-    if not target or target.startswith("//") or "\\" in target:
+    """True only for a path on this site such as ``/events/1?x=y``.
+
+    Browsers are lenient: they skip leading spaces and control characters, read ``\\`` as
+    ``/`` and ``//host`` or ``/\\host`` as another host, and follow ``http:host`` and
+    ``javascript:``. So the target must start with exactly one ``/``, followed by neither
+    ``/`` nor ``\\``, with no backslash, no control or invisible character and no scheme.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return False
-    parts = urlsplit(urljoin(request.host_url, target))
-    return parts.scheme in ("http", "https") and parts.netloc == urlsplit(request.host_url).netloc
+    if "\\" in target or any(unicodedata.category(char).startswith("C") for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def role_required(*roles: Role) -> Callable:
@@ -242,11 +251,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        extra = (
+        extra: dict[str, Any] = (
             {"fields": {k: str(v) for k, v in error.fields.items()}}
             if isinstance(error, RuleViolation)
             else {}
         )
+        if getattr(error, "attendee", None):  # a refused genuine ticket: whose it is, for the door
+            extra["attendee"] = error.attendee
         return _error_response(error.status, error.code, str(error.message), **extra)
 
     @app.errorhandler(CSRFError)

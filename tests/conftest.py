@@ -170,6 +170,9 @@ def make_user(app):
     counter = iter(range(1, 10_000))
 
     def make(role: str = "organizer", email: str | None = None, password: str = PASSWORD, **kw):
+        # a write, like any unit of work: on SQLite a read snapshot taken before another
+        # connection wrote (a request logging out, say) could not write any more
+        begin_write(db.session)
         user = create_user(
             db.session,
             email=email or f"{role}{next(counter)}@example.org",

@@ -70,6 +70,8 @@ def test_refusals(client, door, make_checkin_registration, ticket_token, bearer,
         headers=bearer(staff),
     )
     assert (response.status_code, response.json["error"]) == (http, code)
+    # a genuine ticket: door staff see whose it is, to explain
+    assert response.json["attendee"]["name"] == registration.volunteer.full_name
     assert check_ins() == 0
 
 

@@ -109,3 +109,43 @@ def test_offline_scans_survive_a_reload_and_sync_once(
     page.wait_for_timeout(500)
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
     context.close()
+
+
+def test_the_scanner_shows_only_what_means_something_and_a_repeat_stays_green(
+    browser, live_server, door, make_checkin_registration, ticket_token
+):
+    """Undo is hidden until there is something to undo; on a phone the USB box does not take
+    focus (the keyboard would cover the camera); the same ticket again moments later is the
+    same arrival (green), not a duplicate (amber)."""
+    event, _owner, staff = door
+    registration = make_checkin_registration(event, first_name="มาลัย")
+    token = ticket_token(registration)
+    context = browser.new_context(locale="th-TH", **PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, live_server.url, staff.email, PASSWORD)
+    page.goto(f"{live_server.url}/checkin/{event.id}/")
+    page.wait_for_load_state("networkidle")
+    assert not page.is_visible("#undo")
+    assert page.evaluate("document.activeElement && document.activeElement.id") != "wedge"
+    page.fill("#wedge", token)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")):
+        page.press("#wedge", "Enter")
+    page.wait_for_selector("#result.result-ok")
+    assert page.is_visible("#undo")
+    page.wait_for_timeout(4300)  # past the camera's sighting window: the scan is sent again
+    page.fill("#wedge", token)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as again:
+        page.press("#wedge", "Enter")
+    assert again.value.json()["result"] == "already_checked_in"
+    page.wait_for_timeout(200)
+    assert page.get_attribute("#result", "data-kind") == "ok"
+    assert len(check_ins()) == 1
+    context.close()
+    desktop = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 800})
+    page = desktop.new_page()
+    log_in(page, live_server.url, staff.email, PASSWORD)
+    page.goto(f"{live_server.url}/checkin/{event.id}/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement && document.activeElement.id") == "wedge"
+    desktop.close()

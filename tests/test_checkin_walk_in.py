@@ -1,5 +1,7 @@
 """Walk-ins: register a person at the door and check them in, in one step (both databases)."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -7,7 +9,7 @@ from eventsys.checkin import services
 from eventsys.checkin.models import CheckIn, CheckInMethod
 from eventsys.db import db
 from eventsys.errors import DomainError
-from eventsys.events.models import EventStaff
+from eventsys.events.models import EventStaff, Question, QuestionKind
 from eventsys.registration.models import Registration, RegistrationSource, RegistrationStatus
 from eventsys.volunteers.crypto import cipher
 from eventsys.volunteers.models import Volunteer
@@ -132,3 +134,39 @@ def test_a_refused_walk_in_leaves_nothing_behind(client, app, make_user, make_ev
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 0
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+def test_walk_in_asks_the_events_questions_with_the_public_lists(client, app, make_user, make_event, login):
+    """An event with a required question: the walk-in form shows it (and the optional one),
+    the title and province lists of the public form, and puts the error on the question."""
+    event, staff = _door(make_user, make_event, capacity=10)
+    event.questions.extend(
+        [
+            Question(
+                key="q1", label="อาหารที่รับประทาน", kind=QuestionKind.SINGLE_CHOICE,
+                options=["ปกติ", "มังสวิรัติ"], is_required=True,
+            ),
+            Question(key="q2", label="ข้อเสนอแนะ", kind=QuestionKind.SHORT_TEXT, position=2),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    login(staff)
+    page = client.get(f"/checkin/{event.id}/walk-in").get_data(as_text=True)
+    assert 'name="q_q1"' in page and 'name="q_q2"' in page and "อาหารที่รับประทาน" in page
+    assert re.search(r'<select[^>]*name="prefix"', page) and ">นางสาว</option>" in page
+    assert re.search(r'<select[^>]*name="province"', page) and ">ขอนแก่น</option>" in page
+    person = {"prefix": "mrs", "first_name": "สมศรี", "last_name": "ใจดี", "phone": "0812345678"}
+    person["province"] = "40"
+    missing = client.post(f"/checkin/{event.id}/walk-in", data=person)
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 200
+    question = re.search(r'<fieldset class="field choice has-error">.*?</fieldset>', html, re.S)
+    assert question and "อาหารที่รับประทาน" in question.group(0) and 'class="error"' in question.group(0)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    done = client.post(f"/checkin/{event.id}/walk-in", data={**person, "q_q1": "มังสวิรัติ"})
+    assert done.status_code == 302
+    db.session.rollback()
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.answers == {"q1": "มังสวิรัติ"}  # the optional question skipped
+    assert registration.volunteer.prefix == "นาง" and registration.volunteer.province_code == "40"

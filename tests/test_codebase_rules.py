@@ -26,6 +26,23 @@ def test_services_import_nothing_from_flask():
     assert offenders == []
 
 
+def test_forms_derive_from_the_app_form_base():
+    """A form built on FlaskForm or wtforms.Form directly shows WTForms' English messages on
+    Thai pages: every form derives from eventsys.forms.Form (or SubForm, for nested ones)."""
+    offenders = []
+    for path in (ROOT / "eventsys").rglob("*.py"):
+        if path.name == "forms.py" and path.parent.name == "eventsys":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module in ("flask_wtf", "wtforms"):
+                offenders += [
+                    f"{path.relative_to(ROOT)}: {a.name}"
+                    for a in node.names
+                    if a.name in ("FlaskForm", "Form")
+                ]
+    assert offenders == []
+
+
 def test_every_message_has_a_thai_translation():
     with (ROOT / "translations" / "th" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)

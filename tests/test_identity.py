@@ -343,7 +343,7 @@ def test_cannot_receive_the_code_the_organizer_sees_both_claims_and_the_loser_is
     assert "วิไลวรรณ" not in client.get(held.headers["Location"]).get_data(as_text=True)
     login(owner)
     page = client.get(f"/manage/events/{second.id}/identity-checks").get_data(as_text=True)
-    assert "0812345678" in page and "0867778888" in page  # on file and claimed, side by side
+    assert "081-234-5678" in page and "0867778888" in page  # on file and claimed, side by side
     db.session.rollback()
     review = db.session.scalars(select(IdentityReview)).one()
     _clear_outbox(app)

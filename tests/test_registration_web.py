@@ -163,9 +163,11 @@ def test_organizer_cancel_promotes_and_outbox_is_admin_only(app, client, login, 
     first, second = db.session.query(Registration).order_by(Registration.id).all()
     assert second.status.value == "waitlisted"
     login(owner)
-    assert client.post(f"/manage/events/{event.id}/registrations/{first.id}/cancel").status_code == 302
+    done = client.post(f"/manage/events/{event.id}/registrations/{first.id}/cancel", follow_redirects=True)
     db.session.rollback()
-    assert db.session.get(Registration, second.id).status.value == "confirmed"
+    promoted = db.session.get(Registration, second.id)
+    assert promoted.status.value == "confirmed"
+    assert promoted.volunteer.full_name in done.get_data(as_text=True)  # who got the seat is said
     assert client.get("/admin/outbox").status_code == 403
     client.post("/logout")
     login(make_user("admin"))

@@ -24,7 +24,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from eventsys.accounts.models import Role, User
+from eventsys.accounts.models import ApiToken, Role, User
 from eventsys.accounts.services import create_token
 from eventsys.db import db
 from tests.conftest import PASSWORD
@@ -357,6 +357,7 @@ SWAPS: dict[str, Swap] = {
     ),
     "registration.ticket_png": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
     "registration.ticket_svg": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
+    "registration.ticket_card": Swap(lambda t, m: [{"token": _their_secret_my_signature(t, m)}]),
     "certificates.manage_download": Swap(lambda t, m: [{"token": _their_id_my_signature(t, m)}]),
     # check-in at the door (organizers and staff) and the organizer's live attendance
     "checkin.scanner": Swap(
@@ -412,6 +413,14 @@ SWAPS: dict[str, Swap] = {
     "volunteers.reveal_id": Swap(lambda t, m: [{"volunteer_id": t.volunteer.id}]),
     "volunteers.person_json": Swap(lambda t, m: [{"volunteer_id": t.volunteer.id}]),
     "volunteers.erase": Swap(lambda t, m: [{"volunteer_id": t.volunteer.id}]),
+    # accounts: admins only (B's organizer as the account; token 1 is organizer A's own)
+    "accounts.user": Swap(lambda t, m: [{"user_id": t.owner.id}]),
+    "accounts.user_action": Swap(
+        lambda t, m: [{"user_id": t.owner.id, "action": a} for a in ("deactivate", "reactivate", "unlock")]
+    ),
+    "accounts.user_role": Swap(lambda t, m: [{"user_id": t.owner.id}], _form(role="admin")),
+    "accounts.user_reset_password": Swap(lambda t, m: [{"user_id": t.owner.id}]),
+    "accounts.revoke_token": Swap(lambda t, m: [{"user_id": t.owner.id, "token_id": 1}]),
     # the JSON API
     "api.get_event": Swap(_event),
     "api.list_registrations": Swap(_event),
@@ -509,6 +518,14 @@ def _snapshot(world: World) -> dict[str, Any]:
         "all_events": db.session.scalar(select(func.count()).select_from(Event)),
         "all_jobs": db.session.scalar(select(func.count()).select_from(Job)),
         "failed_jobs": sorted(db.session.scalars(select(Job.id).where(Job.status == "failed"))),
+        "accounts": db.session.execute(
+            select(
+                User.id, User.role, User.is_active, User.session_version, User.must_change_password
+            ).order_by(User.id)
+        ).all(),
+        "api_tokens": db.session.execute(
+            select(ApiToken.id, ApiToken.revoked_at).order_by(ApiToken.id)
+        ).all(),
     }
 
 
@@ -603,11 +620,16 @@ def test_a_personal_link_opens_only_its_own_registration(client, worlds):
     assert client.get(f"/verify/{altered}").status_code == 404
     assert client.get(f"/verify/{code}").status_code == 200
 
-    # the same token does work on its own registration, so the refusals above were real
+    # a token does work on its own registration, so the refusals above were real (A's
+    # newcomer: A's checked-in registration is not cancelled until the check-in is undone)
     response = client.post(
-        f"/api/v1/registrations/{a.registration.id}/cancel", headers={"X-Manage-Token": mine}
+        f"/api/v1/registrations/{a.newcomer.id}/cancel", headers={"X-Manage-Token": _manage_token(a.newcomer)}
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+    refused = client.post(
+        f"/api/v1/registrations/{a.registration.id}/cancel", headers={"X-Manage-Token": mine}
+    )
+    assert (refused.status_code, refused.json["error"]) == (409, "checked_in")
 
 
 def test_a_scan_id_from_another_event_reveals_nothing_of_it(worlds, actor):

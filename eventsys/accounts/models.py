@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.db import UTCDateTime, db, enum_column, utcnow
@@ -32,8 +32,18 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: part of the id kept in the session and remember-me cookies; raising it (log-out,
+    #: password change, deactivation) makes every cookie issued before worthless
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: set by an admin's password reset: the next log-in must choose a new password first
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    def get_id(self) -> str:
+        """Flask-Login's session and remember-me id: "<id>:<session_version>", so a cookie
+        stops working as soon as the version moves on (the loader compares it)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def display_name(self) -> str:
@@ -64,3 +74,20 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginFailure(db.Model):
+    """Failed log-ins for an e-mail address that has no account.
+
+    Counted and locked exactly like an account's ``failed_logins`` / ``locked_until``, so a
+    hammered unknown address answers "locked" as a real one would: the answers never tell
+    which addresses have an account. Only a SHA-256 of the address is kept.
+    """
+
+    __tablename__ = "login_failures"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: rows not touched for a day are deleted when another address fails
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

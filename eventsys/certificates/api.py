@@ -56,7 +56,11 @@ def certificate_pdf(reference: str):
     if certificate is None or not can_manage(api_user(), certificate.registration.event):
         raise ApiError(404, "not_found", _("No such certificate."))
     data = services.render_certificate_pdf(
-        db.session, certificate, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        db.session,
+        certificate,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, services.certificate_filename(certificate))
 
@@ -114,7 +118,7 @@ OPENAPI_PATHS = {
                         }
                     },
                 },
-                **error_responses(401, 403, 404),
+                **error_responses(401, 403, 404, 409),
             },
         },
     },
@@ -131,7 +135,7 @@ OPENAPI_PATHS = {
             ],
             "responses": {
                 "200": {"description": "The PDF", "content": {"application/pdf": {}}},
-                **error_responses(401, 403, 404),
+                **error_responses(401, 403, 404, 503),
             },
         }
     },

@@ -75,7 +75,13 @@ def _person_row(volunteer: Volunteer) -> dict[str, str]:
 
 
 def badges_pdf(
-    session, *, event: Event, size: str, token_for: Callable[[str], str], upload_dir: str
+    session,
+    *,
+    event: Event,
+    size: str,
+    token_for: Callable[[str], str],
+    upload_dir: str,
+    time_limit: float | None = None,
 ) -> bytes:
     """Name badges with the ticket QR (``token_for(ticket_secret)`` is what the scanner reads)."""
     label = LABEL_SIZES.get(size) or LABEL_SIZES["a4-8"]
@@ -87,7 +93,7 @@ def badges_pdf(
     paper = f"{label.width_mm}mm {label.height_mm}mm" if label.single else "A4-portrait"
     margin_x = 0 if label.single else (210 - label.columns * label.width_mm) / 2
     margin_y = 0 if label.single else (297 - label.rows * label.height_mm) / 2
-    return pdf.Renderer(allowed_dirs=(upload_dir,)).write_pdf(
+    return pdf.Renderer(allowed_dirs=(upload_dir,), time_limit=time_limit).write_pdf(
         "badges.html",
         paper=paper,
         event=event,
@@ -110,7 +116,9 @@ def _event_header(event: Event) -> dict[str, str]:
     }
 
 
-def signin_sheet_pdf(session, *, event: Event, session_id: int | None, upload_dir: str) -> bytes:
+def signin_sheet_pdf(
+    session, *, event: Event, session_id: int | None, upload_dir: str, time_limit: float | None = None
+) -> bytes:
     """The sign-in sheet of the whole event or of one agenda session; header on every page."""
     agenda_session = None
     if session_id is not None:
@@ -123,7 +131,7 @@ def signin_sheet_pdf(session, *, event: Event, session_id: int | None, upload_di
         header["session"] = agenda_session.title
         header["date"] = format_date(agenda_session.starts_at, locale="th", weekday=True)
         header["time"] = f"{format_time(agenda_session.starts_at)} – {format_time(agenda_session.ends_at)}"
-    return pdf.Renderer(allowed_dirs=(upload_dir,)).write_pdf(
+    return pdf.Renderer(allowed_dirs=(upload_dir,), time_limit=time_limit).write_pdf(
         "signin.html", paper="A4-portrait", header=header, rows=rows, blank_rows=WALK_IN_ROWS
     )
 
@@ -166,8 +174,10 @@ def attendance(session, *, event: Event) -> dict:
     }
 
 
-def attendance_pdf(session, *, event: Event, upload_dir: str, now: datetime) -> bytes:
-    return pdf.Renderer(allowed_dirs=(upload_dir,)).write_pdf(
+def attendance_pdf(
+    session, *, event: Event, upload_dir: str, now: datetime, time_limit: float | None = None
+) -> bytes:
+    return pdf.Renderer(allowed_dirs=(upload_dir,), time_limit=time_limit).write_pdf(
         "attendance.html",
         paper="A4-portrait",
         header=_event_header(event),

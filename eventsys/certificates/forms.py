@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -21,16 +19,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from eventsys.forms import Form, SubForm
 
-class SignatoryForm(Form):
+
+class SignatoryForm(SubForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=300)])
     signature = FileField(_l("Signature image (PNG, JPEG or SVG)"))
     remove_signature = BooleanField(_l("Remove the signature image"))
 
 
-class DesignForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+class DesignForm(Form):
+    title = StringField(
+        _l("Heading of the document (e.g. เกียรติบัตร, วุฒิบัตร)"), validators=[DataRequired(), Length(max=200)]
+    )
     body = TextAreaField(_l("Body text"), validators=[DataRequired(), Length(max=2000)])
     language = SelectField(
         _l("Language of the certificate"),
@@ -66,11 +68,11 @@ class DesignForm(FlaskForm):
     signatories = FieldList(FormField(SignatoryForm), min_entries=3, max_entries=3)
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=500)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     output = SelectField(
         _l("Format"),
         choices=[

@@ -19,7 +19,8 @@ class Certificate(db.Model):
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registrations.id", ondelete="RESTRICT"), unique=True
     )
-    #: numbering series (e.g. the B.E. year) and gap-free number within it
+    #: the counter the number came from (``services.series_for``; rows issued before
+    #: migration i14 keep the pattern text they were numbered under) and the number in it
     series: Mapped[str] = mapped_column(String(120))
     number: Mapped[int]
     serial: Mapped[str] = mapped_column(String(80), unique=True)  #: as printed: "พม. 0001/2558"
@@ -68,6 +69,7 @@ class CertificateCounter(db.Model):
 
     __tablename__ = "certificate_counters"
 
-    #: the serial pattern, plus the B.E. year when the pattern prints one (numbers restart each year)
+    #: the text a pattern prints around its number, year included (``EV-{n}``, ``{n}/2569``):
+    #: patterns that print the same serials share it; numbers restart when the year changes
     series: Mapped[str] = mapped_column(String(120), primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)

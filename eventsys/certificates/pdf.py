@@ -13,26 +13,44 @@ Certificates are rendered in two layers: the parts every certificate of an event
 (name, body text, serial, QR) for many people in one WeasyPrint document, one page each.
 pikepdf then lays each person's page over the shared page: in a merged PDF the shared page is
 one form XObject drawn under every page, so its images are stored once.
+
+Time limit: a request's PDF is laid out by WeasyPrint in a child process of a small pool
+(:class:`RenderPool`, spawned, warm: fonts and stylesheets loaded once per child). A render
+that outlasts ``Renderer.time_limit`` has its child killed and raises :class:`RenderTimeout`
+(503): nothing a request sends can keep a web worker busy for ever (gunicorn's own timeout
+never fires for gthread workers). Jinja runs here; only the HTML crosses to the child, and
+the child's WeasyPrint warnings are logged again here. With ``time_limit=None`` (the CLI,
+bulk jobs) WeasyPrint runs in the calling process, as before.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import fontpkg_sarabun
 import pikepdf
 import segno
+from flask_babel import lazy_gettext as _l
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from eventsys.errors import Unavailable
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates" / "certificates" / "pdf"
@@ -65,7 +83,8 @@ class CertificateLayout:
     signatories: tuple[Signatory, ...] = ()
     intro: str = ""  #: "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า"
     serial_label: str = ""  #: "เลขที่" / "No."
-    verify_label: str = ""  #: "ตรวจสอบ" / "Verify"
+    verify_label: str = ""  #: "ตรวจสอบความถูกต้องได้ที่" / "Check that it is genuine at"
+    code_label: str = ""  #: "รหัส" / "code"
     #: the body text when it is the same for everyone (no {name} in it): drawn once
     body: str = ""
 
@@ -83,17 +102,31 @@ class CertificatePerson:
 
 @dataclass
 class Renderer:
-    """Renders with the shared font set-up; ``allowed_dirs`` are the folders images may come from."""
+    """Renders with the shared font set-up; ``allowed_dirs`` are the folders images may come
+    from; ``time_limit`` (seconds) renders in the pool's child process and stops it there."""
 
     allowed_dirs: Sequence[str] = field(default_factory=tuple)
+    time_limit: float | None = None
 
     def __post_init__(self) -> None:
-        self.fetcher = LocalFetcher((*self.allowed_dirs, str(STATIC), str(FONT_DIR)))
+        self.allowed = (*self.allowed_dirs, str(STATIC), str(FONT_DIR))
+        self.fetcher = LocalFetcher(self.allowed)
 
     def write_pdf(self, template: str, *, paper: str = "A4-portrait", **context) -> bytes:
         html = decompose_sara_am(_jinja().get_template(template).render(**context))
-        document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=self.fetcher)
-        return document.write_pdf(stylesheets=[_stylesheet(paper)], font_config=_font_config())
+        if self.time_limit is None:
+            return _write_html(html, paper, self.fetcher)
+        return render_pool().render(html, paper, self.allowed, time_limit=self.time_limit)
+
+
+def _write_html(html: str, paper: str, fetcher: LocalFetcher) -> bytes:
+    document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[_stylesheet(paper)], font_config=_font_config())
+
+
+@lru_cache(maxsize=16)
+def _fetcher(allowed: tuple[str, ...]) -> LocalFetcher:
+    return LocalFetcher(allowed)
 
 
 class LocalFetcher(URLFetcher):
@@ -165,6 +198,183 @@ def qr_data_uri(content: str, *, fast: bool = True) -> str:
     pixelated``, so it stays sharp at any size); a fixed mask makes it 3–4× cheaper."""
     options = {"mask": 0, "error": "m", "boost_error": False} if fast else {}
     return segno.make_qr(content, **options).png_data_uri(scale=1, border=0)
+
+
+# --- rendering under a time limit ----------------------------------------------------------------
+
+#: child processes per web or job process; renders beyond this many at once wait for one
+RENDER_WORKERS = 2
+#: seconds a new child may take to import WeasyPrint and load the fonts (not part of a render)
+WORKER_START_SECONDS = 60.0
+
+
+class RenderTimeout(Unavailable):
+    """A document took longer than its time limit (or no render process became free in that
+    time); its render was stopped."""
+
+    code = "render_timeout"
+
+
+def _timeout_message():
+    return _l(
+        "This document took too long to prepare and was stopped. Please try again later; "
+        "if it happens again, use simpler images in the certificate design."
+    )
+
+
+class _Worker:
+    """One warm child process and the connection to it. A plain ``python -c`` subprocess, not
+    ``multiprocessing``: spawning would run the parent's main script again in the child."""
+
+    def __init__(self) -> None:
+        parent_end, child_end = socket.socketpair()
+        with child_end:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD_MAIN, str(child_end.fileno())],
+                pass_fds=(child_end.fileno(),),
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])},
+                stdin=subprocess.DEVNULL,
+            )
+        self.conn = Connection(parent_end.detach())
+        if not self.conn.poll(WORKER_START_SECONDS) or self.conn.recv() != "ready":
+            self.stop()
+            raise RenderTimeout(_timeout_message())
+
+    def stop(self) -> None:
+        """Kill the child (a render in progress dies with it) and reap it."""
+        self.process.kill()
+        self.process.wait(5)
+        self.conn.close()
+
+
+_CHILD_MAIN = (
+    "import sys; from multiprocessing.connection import Connection; "
+    "from eventsys.certificates.pdf import _serve; _serve(Connection(int(sys.argv[1])))"
+)
+
+
+class RenderPool:
+    """Up to ``size`` warm child processes, started when first needed and reused most recently
+    used first (so a quiet site keeps one child warm); a child that overruns is killed and a
+    new one started for the next render."""
+
+    def __init__(self, size: int = RENDER_WORKERS) -> None:
+        self.size = size
+        self.pid = os.getpid()
+        self._idle: list[_Worker] = []
+        self._running = 0
+        self._changed = threading.Condition()
+        #: the process id of the last child stopped for overrunning (tests check it is gone)
+        self.last_killed: int | None = None
+
+    def render(self, html: str, paper: str, allowed: tuple[str, ...], *, time_limit: float) -> bytes:
+        """The PDF of ``html``; RenderTimeout if it takes longer than ``time_limit`` seconds."""
+        worker = self._acquire(time_limit)
+        try:
+            worker.conn.send((html, paper, allowed))
+            if not worker.conn.poll(time_limit):
+                self.last_killed = worker.process.pid
+                worker.stop()
+                worker = None
+                raise RenderTimeout(_timeout_message())
+            status, value, warnings = worker.conn.recv()
+        except (EOFError, OSError):  # the child died (out of memory, killed from outside)
+            if worker is not None:
+                worker.stop()
+                worker = None
+            raise
+        finally:
+            self._release(worker)
+        for name, level, message in warnings:
+            logging.getLogger(name).log(level, "%s", message)
+        if status == "error":
+            raise value
+        return value
+
+    def warm(self) -> None:
+        """Start one child ahead of the first render (gunicorn's ``post_worker_init``), so the
+        first certificate a worker serves does not wait for WeasyPrint to load."""
+        with self._changed:
+            if self._idle or self._running >= self.size:
+                return
+            self._running += 1
+        try:
+            worker = _Worker()
+        except BaseException:
+            self._release(None)
+            raise
+        self._release(worker)
+
+    def _acquire(self, time_limit: float) -> _Worker:
+        deadline = time.monotonic() + time_limit
+        with self._changed:
+            while not self._idle and self._running >= self.size:
+                if not self._changed.wait(deadline - time.monotonic()) and time.monotonic() >= deadline:
+                    raise RenderTimeout(_timeout_message())
+            if self._idle:
+                return self._idle.pop()
+            self._running += 1
+        try:
+            return _Worker()
+        except BaseException:
+            self._release(None)
+            raise
+
+    def _release(self, worker: _Worker | None) -> None:
+        with self._changed:
+            if worker is None:
+                self._running -= 1
+            else:
+                self._idle.append(worker)
+            self._changed.notify()
+
+
+_pool: RenderPool | None = None
+_pool_lock = threading.Lock()
+
+
+def render_pool() -> RenderPool:
+    """This process's pool (a forked child gets its own, never its parent's pipes)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool.pid != os.getpid():
+            _pool = RenderPool()
+        return _pool
+
+
+class _CollectWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _serve(conn: Connection) -> None:
+    """The child: load fonts and stylesheets once, then render what the parent sends."""
+    _font_config()
+    for paper in PAPERS:
+        _stylesheet(paper)
+    _write_html("<p>ก</p>", "A4-portrait", _fetcher((str(FONT_DIR),)))  # Pango's first layout is slow
+    collect = _CollectWarnings()
+    logging.getLogger("weasyprint").addHandler(collect)
+    conn.send("ready")
+    while True:
+        try:
+            html, paper, allowed = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        collect.records = []
+        try:
+            answer = ("ok", _write_html(html, paper, _fetcher(allowed)), collect.records)
+        except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
+            answer = ("error", error, collect.records)
+        try:
+            conn.send(answer)
+        except Exception:  # noqa: BLE001 - an error that cannot be pickled
+            conn.send(("error", RuntimeError(repr(answer[1])), collect.records))
 
 
 # --- certificates -----------------------------------------------------------------------------

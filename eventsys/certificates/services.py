@@ -1,11 +1,22 @@
 """Certificate rules: designs, who is eligible, gap-free numbering, revocation, verification,
 and turning records into the plain data that ``pdf.py`` prints.
 
-Numbering: every serial pattern (plus the B.E. year when it prints one) is a series with a
-counter row. Issuing locks that row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the
-caller has opened the transaction with ``BEGIN IMMEDIATE`` through ``db.begin_write``), then
-reads who is still missing a certificate, so two concurrent issuers neither skip nor repeat a
-number; a rolled-back issue gives its numbers back with the counter.
+Numbering: a series is the text a pattern prints around its number (:func:`series_for`):
+``EV-{n:03}`` and ``EV-{n:03d}``, or ``{n:04d}/2569`` and ``{n:04d}/{be_year}`` in 2569,
+print the same serials and so share one counter row, whoever's events they belong to.
+Issuing locks that row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the caller has
+opened the transaction with ``BEGIN IMMEDIATE`` through ``db.begin_write``), then reads who
+is still missing a certificate, so two concurrent issuers neither skip nor repeat a number; a
+rolled-back issue gives its numbers back with the counter.
+
+Serials stay unique across the whole site, not per organizer: a printed serial is what people
+type into the API and read out over the phone, and ``find_certificate`` must name one
+certificate. Two organizers who print the same text therefore share numbers (their serials
+interleave; one who wants a run of their own gives the pattern its own prefix), and neither
+can block the other. Patterns written differently can still meet (``X-1{n:02d}`` and
+``X-{n:03d}`` both print X-101): a number whose serial is already printed is skipped, the only
+gap numbering ever has, and one printed by a concurrent issuer at the same moment is a
+:class:`Conflict` (try again), never a 500.
 """
 
 from __future__ import annotations
@@ -30,7 +41,7 @@ from eventsys.certificates import pdf
 from eventsys.certificates.models import Certificate, CertificateCounter, CertificateDesign
 from eventsys.checkin.models import CheckIn
 from eventsys.db import begin_write
-from eventsys.errors import NotFound, RuleViolation
+from eventsys.errors import Conflict, NotFound, RuleViolation
 from eventsys.events.models import AgendaSession, Event
 from eventsys.i18n import ENGLISH_MONTHS, THAI_MONTHS, be_year, thai_digits, to_local
 from eventsys.registration.models import Registration, RegistrationStatus
@@ -41,14 +52,25 @@ PAPERS = tuple(pdf.PAPERS)
 ELIGIBILITY_KINDS = ("event", "min_sessions", "sessions")
 BODY_FIELDS = {"name", "event", "date", "hours"}
 SERIAL_FIELDS = {"n", "be_year", "year"}
+SERIAL_MAX_LENGTH = 80  #: the width of ``certificates.serial``
 MAX_SIGNATORIES = 3
 #: verification codes: 12 characters without look-alikes (O/0, I/1/L), about 59 bits
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 #: printed words that do not depend on the design, per certificate language
 WORDING = {
-    "th": {"intro": "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า", "serial": "เลขที่", "verify": "ตรวจสอบได้ที่รหัส"},
-    "en": {"intro": "This is to certify that", "serial": "No.", "verify": "Verify with code"},
+    "th": {
+        "intro": "เกียรติบัตรฉบับนี้ให้ไว้เพื่อแสดงว่า",
+        "serial": "เลขที่",
+        "verify": "ตรวจสอบความถูกต้องได้ที่",
+        "code": "รหัส",
+    },
+    "en": {
+        "intro": "This is to certify that",
+        "serial": "No.",
+        "verify": "Check that it is genuine at",
+        "code": "code",
+    },
 }
 DEFAULT_BODY = {
     "th": "ได้เข้าร่วม{event} เมื่อวันที่ {date} จำนวน {hours} ชั่วโมง",
@@ -125,6 +147,14 @@ def validate_serial_pattern(pattern: str) -> None:
         raise RuleViolation(message, field="serial_pattern") from error
     if "n" not in fields or not fields <= SERIAL_FIELDS or len(pattern) > 100:
         raise RuleViolation(message, field="serial_pattern")
+    if len(serial_for(pattern, number=10**6, be=2600)) > SERIAL_MAX_LENGTH:
+        raise RuleViolation(
+            _l(
+                "Serial number pattern: the printed serial must be at most %(max)d characters.",
+                max=SERIAL_MAX_LENGTH,
+            ),
+            field="serial_pattern",
+        )
 
 
 def validate_body(body: str) -> None:
@@ -264,10 +294,19 @@ def serial_for(pattern: str, *, number: int, be: int) -> str:
     return pattern.format(n=number, be_year=be, year=be - 543)
 
 
+class _NumberSlot:
+    """Stands for the number when a pattern is rendered into its series: any width or padding
+    prints the same ``{n}``."""
+
+    def __format__(self, spec: str) -> str:
+        return "{n}"
+
+
 def series_for(pattern: str, *, be: int) -> str:
-    """Numbers restart each year when the pattern prints the year; otherwise they never do."""
-    fields = _format_fields(pattern)
-    return f"{pattern}|{be}" if fields & {"be_year", "year"} else pattern
+    """The series (counter) of ``pattern`` in B.E. year ``be``: the pattern rendered with the
+    year and with ``{n}`` for the number, whatever its width. Patterns that print the same text
+    around the number share it; numbers restart each year only when the year is printed."""
+    return pattern.format(n=_NumberSlot(), be_year=be, year=be - 543)
 
 
 def _lock_counter(session, series: str) -> CertificateCounter:
@@ -292,6 +331,27 @@ def _lock_counter(session, series: str) -> CertificateCounter:
     return counter
 
 
+def _taken_serials(session, serials: Sequence[str]) -> set[str]:
+    """Which of ``serials`` are already printed on a certificate (of any series)."""
+    return set(session.scalars(select(Certificate.serial).where(Certificate.serial.in_(serials))))
+
+
+def _free_numbers(session, pattern: str, *, be: int, after: int, count: int) -> list[tuple[int, str]]:
+    """The next ``count`` numbers after ``after`` with their serials, skipping any number whose
+    serial another series already printed (see the module docstring)."""
+    free: list[tuple[int, str]] = []
+    number = after
+    while len(free) < count:
+        wanted = count - len(free)
+        candidates = [
+            (n, serial_for(pattern, number=n, be=be)) for n in range(number + 1, number + 1 + wanted)
+        ]
+        taken = _taken_serials(session, [serial for _n, serial in candidates])
+        free += [(n, serial) for n, serial in candidates if serial not in taken]
+        number += wanted
+    return free
+
+
 def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -299,9 +359,10 @@ def new_verification_code() -> str:
 def issue_certificates(session, *, event: Event, actor, now: datetime) -> list[Certificate]:
     """Issue certificates to everyone eligible who has none yet; returns the new ones.
 
-    Numbers follow Thai name order and continue the series without gaps. Safe to call from
-    several requests, jobs or processes at once (see the module docstring). The events code
-    calls it when an event is closed.
+    Numbers follow Thai name order and continue the series without gaps, but for a serial
+    already printed by another series. Safe to call from several requests, jobs or processes
+    at once (see the module docstring). The events code calls it when an event is closed.
+    Raises Conflict if a concurrent issuer printed one of these serials first.
     """
     begin_write(session)  # no-op when the caller already opened the write transaction
     design = get_design(session, event=event)
@@ -313,22 +374,37 @@ def issue_certificates(session, *, event: Event, actor, now: datetime) -> list[C
     missing = eligible_registrations(session, event=event, include_issued=False)
     if not missing:
         return []
-    first = counter.last_number + 1
-    counter.last_number += len(missing)
-    issued = []
-    for offset, registration in enumerate(missing):
-        number = first + offset
-        certificate = Certificate(
+    numbers = _free_numbers(
+        session, design.serial_pattern, be=be, after=counter.last_number, count=len(missing)
+    )
+    counter.last_number = numbers[-1][0]
+    issued = [
+        Certificate(
             registration=registration,
             series=series,
             number=number,
-            serial=serial_for(design.serial_pattern, number=number, be=be),
+            serial=serial,
             verification_code=new_verification_code(),
             issued_at=now,
         )
-        session.add(certificate)
-        issued.append(certificate)
-    session.flush()
+        for registration, (number, serial) in zip(missing, numbers, strict=True)
+    ]
+    try:
+        with session.begin_nested():
+            session.add_all(issued)
+    except IntegrityError as error:
+        if "serial" not in str(error.orig).lower():
+            raise
+        with session.no_autoflush:
+            taken = sorted(_taken_serials(session, [c.serial for c in issued]))
+        raise Conflict(
+            _l(
+                "Serial number %(serial)s was given to another certificate at the same moment. "
+                "Please issue the certificates again.",
+                serial=(taken or [issued[0].serial])[0],
+            ),
+            code="serial_taken",
+        ) from error
     audit.record(
         session,
         actor=actor,
@@ -448,6 +524,7 @@ def verification(session, code: str) -> dict[str, Any] | None:
         "valid": certificate.is_valid,
         "revoke_reason": certificate.revoke_reason if not certificate.is_valid else "",
         "masked_name": mask_name(volunteer.first_name, volunteer.last_name),
+        "serial": certificate.serial,
         "event_title": registration.event.title,
         "event_date": registration.event.starts_at,
     }
@@ -511,6 +588,7 @@ def layout_for(design: CertificateDesign, event: Event, *, upload_dir: str | Pat
         intro=wording["intro"],
         serial_label=wording["serial"],
         verify_label=wording["verify"],
+        code_label=wording["code"],
         body=shared_body,
     )
 
@@ -577,13 +655,19 @@ def background_for(renderer: pdf.Renderer, design: CertificateDesign, layout: pd
 
 
 def render_certificate_pdf(
-    session, certificate: Certificate, *, upload_dir: str | Path, base_url: str
+    session,
+    certificate: Certificate,
+    *,
+    upload_dir: str | Path,
+    base_url: str,
+    time_limit: float | None = None,
 ) -> bytes:
-    """One person's certificate (the manage link, the organizer's download, the API)."""
+    """One person's certificate (the manage link, the organizer's download, the API);
+    ``time_limit``: see ``pdf.Renderer`` (raises pdf.RenderTimeout)."""
     registration = certificate.registration
     event = registration.event
     design = get_design(session, event=event)
-    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),))
+    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),), time_limit=time_limit)
     layout = layout_for(design, event, upload_dir=upload_dir)
     people = people_for([certificate], design=design, event=event, base_url=base_url)
     return pdf.render_certificates(
@@ -591,9 +675,16 @@ def render_certificate_pdf(
     )[0]
 
 
-def sample_pdf(design: CertificateDesign, event: Event, *, upload_dir: str | Path, base_url: str) -> bytes:
+def sample_pdf(
+    design: CertificateDesign,
+    event: Event,
+    *,
+    upload_dir: str | Path,
+    base_url: str,
+    time_limit: float | None = None,
+) -> bytes:
     """A preview with a sample name and serial (the design need not be saved)."""
-    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),))
+    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),), time_limit=time_limit)
     layout = layout_for(design, event, upload_dir=upload_dir)
     sample_name = "นางสาวสมศรี ใจดี" if design.language == "th" else "Ms Somsri Jaidee"
     be = be_year(to_local(event.ends_at))

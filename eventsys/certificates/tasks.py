@@ -22,6 +22,11 @@ def upload_dir() -> str:
     return str(Path(current_app.instance_path) / "uploads")
 
 
+def render_time_limit() -> float:
+    """Seconds a PDF may take to render for a request or a per-person job (PDF_RENDER_TIMEOUT)."""
+    return float(current_app.config.get("PDF_RENDER_TIMEOUT", 30.0))
+
+
 def export_path(job_id: int, output: str) -> Path:
     return export_dir() / f"certificates-{job_id}.{'pdf' if output == 'pdf' else 'zip'}"
 
@@ -62,7 +67,11 @@ def email_certificates(job, session, progress):
     for certificate in certificates:
         volunteer = certificate.registration.volunteer
         data = services.render_certificate_pdf(
-            session, certificate, upload_dir=upload_dir(), base_url=current_app.config["BASE_URL"]
+            session,
+            certificate,
+            upload_dir=upload_dir(),
+            base_url=current_app.config["BASE_URL"],
+            time_limit=render_time_limit(),
         )
         link = services.verify_url(current_app.config["BASE_URL"], certificate.verification_code)
         mail = OutgoingMail(

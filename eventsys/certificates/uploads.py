@@ -5,6 +5,12 @@ decoded and re-encoded with Pillow (metadata and anything hidden after the image
 size capped); SVG is parsed and rebuilt without scripts, ``foreignObject``, event-handler
 attributes or references to anything outside the file. Files are stored under the upload
 folder by the hash of their cleaned content.
+
+An SVG that would make the renderer work without end is refused outright, with a message
+saying why: too many elements, too many ``<use>``, or a ``<use>`` of something that itself
+holds a ``<use>`` (six levels of ten such copies, 1.6 KB, drew a million shapes and ran for
+minutes); CSS escapes (``@im\\70ort``, ``\\75rl(``) that would hide an import or a URL from the
+checks below; ``xml:base``, which would point every ``#fragment`` at another document.
 """
 
 from __future__ import annotations
@@ -38,6 +44,11 @@ FORBIDDEN_SVG_ELEMENTS = {
     "handler",
     "listener",
 }
+#: an SVG logo or signature needs a few hundred elements; a bomb needs many more, or nesting
+MAX_SVG_ELEMENTS = 5000
+MAX_SVG_USES = 50
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 
@@ -102,10 +113,68 @@ def sanitise_svg(data: bytes, *, field: str) -> bytes:
         raise RuleViolation(_l("The SVG file is not well-formed."), field=field) from error
     if _local_name(root.tag) != "svg":
         raise RuleViolation(_l("Only PNG, JPEG or SVG images can be used."), field=field)
+    _refuse_costly_or_hidden(root, field=field)
     _clean_element(root)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _css_unescape(text: str) -> str:
+    """CSS text with its backslash escapes decoded (``\\75rl(`` is ``url(``)."""
+
+    def decode(match: re.Match[str]) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return match.group(2)
+
+    return _CSS_ESCAPE.sub(decode, text)
+
+
+def _href(element: ET.Element) -> str:
+    return (element.get("href") or element.get(f"{{{XLINK_NS}}}href") or "").strip()
+
+
+def _refuse_costly_or_hidden(root: ET.Element, *, field: str) -> None:
+    """RuleViolation if the SVG could keep the renderer busy without end (element and
+    ``<use>`` limits, nested ``<use>``) or hides what the cleaning looks for (CSS escapes,
+    ``xml:base``)."""
+    elements = list(root.iter())
+    if len(elements) > MAX_SVG_ELEMENTS:
+        raise RuleViolation(
+            _l("This SVG file cannot be used: it has more than %(max)d elements.", max=MAX_SVG_ELEMENTS),
+            field=field,
+        )
+    uses = [e for e in elements if isinstance(e.tag, str) and _local_name(e.tag) == "use"]
+    if len(uses) > MAX_SVG_USES:
+        raise RuleViolation(
+            _l("This SVG file cannot be used: it has more than %(max)d <use> elements.", max=MAX_SVG_USES),
+            field=field,
+        )
+    by_id = {e.get("id"): e for e in elements if e.get("id")}
+    for use in uses:
+        target = by_id.get(_href(use).removeprefix("#")) if _href(use).startswith("#") else None
+        if target is not None and any(
+            isinstance(e.tag, str) and _local_name(e.tag) == "use" for e in target.iter()
+        ):
+            raise RuleViolation(
+                _l(
+                    "This SVG file cannot be used: a <use> element repeats a part that itself contains <use>."
+                ),
+                field=field,
+            )
+    for element in elements:
+        if f"{{{XML_NS}}}base" in element.attrib:
+            raise RuleViolation(_l("This SVG file cannot be used: it sets xml:base."), field=field)
+        styles = [element.get("style") or ""]
+        if isinstance(element.tag, str) and _local_name(element.tag) == "style":
+            styles.append("".join(element.itertext()))
+        if any("\\" in style for style in styles):
+            raise RuleViolation(
+                _l("This SVG file cannot be used: its styles contain escape sequences (a backslash)."),
+                field=field,
+            )
 
 
 def _clean_element(element: ET.Element) -> None:
@@ -113,16 +182,13 @@ def _clean_element(element: ET.Element) -> None:
         if not isinstance(child.tag, str) or _local_name(child.tag) in FORBIDDEN_SVG_ELEMENTS:
             element.remove(child)
             continue
-        if (
-            _local_name(child.tag) == "style"
-            and child.text
-            and ("@import" in child.text.lower() or _EXTERNAL_URL.search(child.text))
-        ):
+        style_text = "".join(child.itertext()) if _local_name(child.tag) == "style" else ""
+        if style_text and ("@import" in style_text.lower() or _EXTERNAL_URL.search(style_text)):
             element.remove(child)
             continue
         _clean_element(child)
     for name in list(element.attrib):
-        value = element.attrib[name].strip()
+        value = _css_unescape(element.attrib[name].strip())
         local = _local_name(name)
         if local.startswith("on"):
             del element.attrib[name]

@@ -26,6 +26,15 @@ from eventsys.registration.tickets import signer
 from eventsys.web import public, role_required
 
 bp = Blueprint("certificates", __name__)
+
+
+@bp.app_template_global("valid_certificate_of")
+def valid_certificate_of(registration: Registration):
+    """The person's valid certificate, or None: the manage page links to it only if it exists."""
+    certificate = services.certificate_of_registration(db.session, registration)
+    return certificate if certificate is not None and certificate.is_valid else None
+
+
 MANAGE = "/manage/events/<int:event_id>/certificates"
 
 
@@ -194,7 +203,11 @@ def preview(event_id: int):
         except RuleViolation as error:
             return Response(str(error.message), status=422, mimetype="text/plain")
     data = services.sample_pdf(
-        sample, event, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        sample,
+        event,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     db.session.rollback()
     return pdf_response(data, "preview.pdf", inline=True)
@@ -241,7 +254,11 @@ def download(event_id: int, certificate_id: int):
     event = _event(event_id)
     certificate = services.get_event_certificate(db.session, event=event, certificate_id=certificate_id)
     data = services.render_certificate_pdf(
-        db.session, certificate, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        db.session,
+        certificate,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, services.certificate_filename(certificate))
 
@@ -328,7 +345,12 @@ def badges(event_id: int):
     size = request.args.get("size", "a4-8")
     token_for = signer().token_for
     data = documents.badges_pdf(
-        db.session, event=event, size=size, token_for=token_for, upload_dir=tasks.upload_dir()
+        db.session,
+        event=event,
+        size=size,
+        token_for=token_for,
+        upload_dir=tasks.upload_dir(),
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, f"badges-{event.id}.pdf")
 
@@ -339,7 +361,11 @@ def signin_sheet(event_id: int):
     event = _event(event_id)
     session_id = request.args.get("session", type=int)
     data = documents.signin_sheet_pdf(
-        db.session, event=event, session_id=session_id, upload_dir=tasks.upload_dir()
+        db.session,
+        event=event,
+        session_id=session_id,
+        upload_dir=tasks.upload_dir(),
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, f"signin-{event.id}{'-' + str(session_id) if session_id else ''}.pdf")
 
@@ -348,7 +374,13 @@ def signin_sheet(event_id: int):
 @role_required(Role.ORGANIZER)
 def attendance(event_id: int):
     event = _event(event_id)
-    data = documents.attendance_pdf(db.session, event=event, upload_dir=tasks.upload_dir(), now=utcnow())
+    data = documents.attendance_pdf(
+        db.session,
+        event=event,
+        upload_dir=tasks.upload_dir(),
+        now=utcnow(),
+        time_limit=tasks.render_time_limit(),
+    )
     return pdf_response(data, f"attendance-{event.id}.pdf")
 
 
@@ -382,6 +414,10 @@ def manage_download(token: str):
     if certificate is None or not certificate.is_valid:
         abort(404)
     data = services.render_certificate_pdf(
-        db.session, certificate, upload_dir=tasks.upload_dir(), base_url=current_app.config["BASE_URL"]
+        db.session,
+        certificate,
+        upload_dir=tasks.upload_dir(),
+        base_url=current_app.config["BASE_URL"],
+        time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, services.certificate_filename(certificate))

@@ -278,7 +278,11 @@ OPENAPI_PATHS = {
             "requestBody": request_body("CheckInRequest"),
             "responses": {
                 "200": answer("checked_in or already_checked_in", "CheckInResult"),
-                "409": answer("cancelled, not_confirmed or wrong_event", "Error"),
+                "409": answer(
+                    "cancelled, not_confirmed (with `attendee`: name and organization, so door staff "
+                    "can explain) or wrong_event",
+                    "Error",
+                ),
                 **error_responses(400, 401, 403, 404, 422),
             },
         }

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Dialect, TextClause, bindparam, func, or_, select, text
@@ -40,9 +41,13 @@ ARRIVAL_BUCKET = timedelta(minutes=5)
 
 
 class CheckInRefused(DomainError):
-    """A ticket that may not check in; ``code`` says why (the API's error codes)."""
+    """A ticket that may not check in; ``code`` says why (the API's error codes).
+
+    ``attendee`` (name and organization) is set for a genuine ticket refused for its state
+    (cancelled, not confirmed): door staff explain to the person in front of them."""
 
     status = 409
+    attendee: dict[str, str] | None = None
 
 
 class InvalidTicket(CheckInRefused):
@@ -186,6 +191,16 @@ def find_ticket(session, *, event_id: int, token: str, actor: User, signer: Tick
     return attendee
 
 
+#: the door's calendar is Thailand's
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def is_today(event: Event, *, now: datetime) -> bool:
+    """Does ``event`` run on today's date in Thailand (from its start's day to its end's)?"""
+    today = now.astimezone(BANGKOK).date()
+    return event.starts_at.astimezone(BANGKOK).date() <= today <= event.ends_at.astimezone(BANGKOK).date()
+
+
 def staff_event(session, *, event_id: int, actor: User) -> Event:
     """The event if ``actor`` may check people in there (its staff, owner or an admin).
 
@@ -199,13 +214,18 @@ def staff_event(session, *, event_id: int, actor: User) -> Event:
     return event
 
 
-def _check_admissible(status: RegistrationStatus) -> None:
+def _check_admissible(status: RegistrationStatus, attendee: Attendee | None = None) -> None:
+    if status == RegistrationStatus.CONFIRMED:
+        return
     if status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
-        raise CheckInRefused(_l("Ticket: this registration was cancelled."), code="cancelled")
-    if status != RegistrationStatus.CONFIRMED:
-        if status == RegistrationStatus.WAITLISTED:
-            raise CheckInRefused(_l("Ticket: this person is on the waiting list."), code="not_confirmed")
-        raise CheckInRefused(_l("Ticket: this registration is not confirmed yet."), code="not_confirmed")
+        refusal = CheckInRefused(_l("Ticket: this registration was cancelled."), code="cancelled")
+    elif status == RegistrationStatus.WAITLISTED:
+        refusal = CheckInRefused(_l("Ticket: this person is on the waiting list."), code="not_confirmed")
+    else:
+        refusal = CheckInRefused(_l("Ticket: this registration is not confirmed yet."), code="not_confirmed")
+    if attendee is not None:
+        refusal.attendee = {"name": attendee.name, "organization": attendee.organization}
+    raise refusal
 
 
 def _check_session(session, *, event_id: int, session_id: int | None) -> None:
@@ -221,33 +241,56 @@ def _check_session(session, *, event_id: int, session_id: int | None) -> None:
 
 @functools.cache
 def _insert_check_in(dialect: Dialect) -> TextClause:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect``, compiled once.
+    """``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect``, compiled once.
+
+    The row is inserted only while the registration is confirmed and (for a scanned ticket)
+    still holds that ticket secret, read in the same statement as the insert: on PostgreSQL
+    with the registration's row share-locked (``FOR SHARE``: a cancel, a reissue or a merge
+    changing it waits for the scan, or the scan waits for it and then sees its result), on
+    SQLite under the write lock. So a cancelled or reissued ticket never checks in, however
+    the two requests interleave.
 
     SQLAlchemy never caches the compiled form of a dialect's ON CONFLICT insert, and
     compiling it cost more than the rest of a scan; as typed text it is cached.
     """
     table = CheckIn.__table__
+    registrations = Registration.__table__
     columns = [column for column in table.columns if column.name != "id"]
     insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values({column.name: bindparam(column.name) for column in columns})
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
+    secret = bindparam("secret", type_=registrations.c.ticket_secret.type)
+    admissible = (
+        select(*(bindparam(column.name, type_=column.type) for column in columns))
+        .select_from(registrations)
+        .where(
+            registrations.c.id == bindparam("registration_id", type_=table.c.registration_id.type),
+            registrations.c.status == bindparam("confirmed", type_=registrations.c.status.type),
+            or_(secret.is_(None), registrations.c.ticket_secret == secret),
+        )
+        .with_for_update(read=True, of=registrations)
     )
+    statement = (
+        insert(table).from_select([column.name for column in columns], admissible).on_conflict_do_nothing()
+    ).returning(table.c.id)
     # the plain dialect (no driver's casts) with ":name" placeholders, as text() reads them
     named = (PGDialect if dialect.name == "postgresql" else SQLiteDialect)(paramstyle="named")
     return (
         text(str(statement.compile(dialect=named)))
-        .bindparams(*(bindparam(column.name, type_=column.type) for column in columns))
+        .bindparams(
+            *(bindparam(column.name, type_=column.type) for column in columns),
+            bindparam("confirmed", type_=registrations.c.status.type),
+            bindparam("secret", type_=registrations.c.ticket_secret.type),
+        )
         .columns(table.c.id)
     )
 
 
 def _insert_ignoring_duplicates(session, values: dict[str, Any]) -> int | None:
-    """INSERT the check-in unless a unique index already holds it; the new row's id or None."""
+    """INSERT the check-in if the registration is admissible and no unique index already
+    holds it; the new row's id or None."""
     connection = session.connection()
-    return connection.execute(_insert_check_in(connection.dialect), values).scalar()
+    return connection.execute(
+        _insert_check_in(connection.dialect), {**values, "confirmed": RegistrationStatus.CONFIRMED}
+    ).scalar()
 
 
 def check_in(
@@ -297,13 +340,15 @@ def _record(
     client_id: str | None,
     scanned_at: datetime | None,
     now: datetime,
+    secret: str | None = None,
 ) -> ScanResult:
-    """:func:`check_in` once the actor is known to be on the event's staff.
+    """:func:`check_in` once the actor is known to be on the event's staff; ``secret`` is
+    the scanned ticket's (None for a check-in by search or at a walk-in).
 
     Everything is read first; the write lock (SQLite's, through ``begin_write``) is taken
     only for the two inserts and the commit, so scanners queue for a millisecond, not a request.
     """
-    _check_admissible(attendee.status)
+    _check_admissible(attendee.status, attendee)
     _check_session(session, event_id=attendee.event_id, session_id=session_id)
     if scanned_at is None or scanned_at > now + CLOCK_SKEW:
         scanned_at = now
@@ -323,6 +368,7 @@ def _record(
             "device": device,
             "method": method,
             "client_id": client_id,
+            "secret": secret,
         },
     )
     if record_id is not None:
@@ -342,6 +388,16 @@ def _record(
         )
         return ScanResult("checked_in", record_id, scanned_at, session_id, staff_name, attendee)
 
+    # Nothing inserted. The registration as it is now (after any cancel or reissue that
+    # won the race): no longer admissible, or a unique index said no.
+    current = session.execute(
+        select(Registration.status, Registration.ticket_secret).where(
+            Registration.id == attendee.registration_id
+        )
+    ).first()
+    if current is None or (secret is not None and current.ticket_secret != secret):
+        raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
+    _check_admissible(current.status, attendee)
     # A unique index said no: a re-send of this very scan, or someone else was first.
     # A re-send names the same ticket: a client id already used for another ticket (maybe
     # at another event) is never answered with that ticket's check-in.
@@ -403,6 +459,7 @@ def check_in_token(
         client_id=client_id,
         scanned_at=scanned_at,
         now=now,
+        secret=signer.verify(token),
     )
 
 
@@ -448,9 +505,12 @@ def check_in_batch(
                 client_id=item.client_id,
                 scanned_at=item.scanned_at,
                 now=now,
+                secret=signer.verify(item.token),
             )
         except DomainError as error:
             answers[index] = {"client_id": item.client_id, "error": error.code, "message": str(error.message)}
+            if getattr(error, "attendee", None):
+                answers[index]["attendee"] = error.attendee
         else:
             answers[index] = {"client_id": item.client_id, **outcome.as_json()}
     return [answer for answer in answers if answer is not None]
@@ -599,6 +659,7 @@ def attendance_rows(session, *, event: Event, session_id: int | None = None) -> 
             "name": volunteer.full_name,
             "organization": volunteer.organization,
             "province": thai.province_name(volunteer.province_code) if volunteer.province_code else "",
+            "province_code": volunteer.province_code or "",
             "phone": volunteer.phone,
             "status": str(registration.status),
             "checked_in_at": record.checked_in_at if record is not None else None,
@@ -617,6 +678,7 @@ def walk_in(
     actor: User,
     now: datetime,
     cipher,
+    answers: dict | None = None,
     session_id: int | None = None,
     device: str = "",
     volunteer=None,
@@ -628,7 +690,8 @@ def walk_in(
     lands on the waitlist or needs approval is refused check-in (``not_confirmed``) and
     keeps their place. Details matching a person on file raise ``PersonOnFile`` until the
     staff member has compared that record with the ID card and passes it as ``volunteer``;
-    the record is then linked, never silently overwritten.
+    the record is then linked, never silently overwritten. ``answers`` go through the same
+    checks as on the public form: a required question must be answered at the door too.
     """
     from eventsys.registration.models import RegistrationSource
     from eventsys.registration.services import register
@@ -639,7 +702,7 @@ def walk_in(
         session,
         event=event,
         data=data,
-        answers={},
+        answers=answers,
         source=RegistrationSource.WALK_IN,
         actor=actor,
         now=now,

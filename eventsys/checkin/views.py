@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -16,10 +13,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask import session as http_session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -31,10 +28,12 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
 from eventsys.events.services import get_managed_event, visible_events
-from eventsys.registration.export import safe_cell
+from eventsys.i18n import format_datetime, label
+from eventsys.registration import export as export_module
 from eventsys.registration.models import Registration
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.registration.tickets import signer
+from eventsys.volunteers import thai
 from eventsys.web import optional_json_body, public, role_required
 
 bp = Blueprint("checkin", __name__)
@@ -59,7 +58,9 @@ def _list_session(event, raw: str | None):
 
 
 def _refusal(error: DomainError):
-    return jsonify(error=error.code, message=str(error.message)), error.status
+    attendee = getattr(error, "attendee", None)
+    extra = {"attendee": attendee} if attendee else {}
+    return jsonify(error=error.code, message=str(error.message), **extra), error.status
 
 
 # --- the scanner -----------------------------------------------------------------------------
@@ -68,7 +69,14 @@ def _refusal(error: DomainError):
 @bp.get("/checkin/")
 @role_required(*DOOR_ROLES)
 def index():
-    return render_template("checkin/index.html", events=visible_events(db.session, user=current_user))
+    """The events this user works the door of; straight after log-in (``?today=1``), the
+    scanner of today's event when exactly one is today (Thailand's date)."""
+    events = visible_events(db.session, user=current_user)
+    if request.args.get("today"):
+        today = [event for event in events if services.is_today(event, now=utcnow())]
+        if len(today) == 1:
+            return redirect(url_for("checkin.scanner", event_id=today[0].id))
+    return render_template("checkin/index.html", events=events)
 
 
 @bp.get("/checkin/<int:event_id>/")
@@ -89,14 +97,14 @@ def walk_in(event_id: int):
     masked, compares it with the ID card in front of them, and confirms before it is
     linked; its contact details change only if they tick the box (the old number is told).
     """
-    from eventsys.checkin.forms import WalkInForm
+    from eventsys.checkin.forms import walk_in_form_for
     from eventsys.registration import identity
     from eventsys.volunteers.crypto import cipher
     from eventsys.volunteers.models import Volunteer
     from eventsys.volunteers.services import PersonOnFile, VolunteerData, find_existing, validate
 
     event = _door_event(event_id)
-    form = WalkInForm()
+    form = walk_in_form_for(event, str(get_locale() or "th"))
     match = None
     if form.validate_on_submit():
         begin_write(db.session)
@@ -131,6 +139,7 @@ def walk_in(event_id: int):
                 db.session,
                 event=event,
                 data=data,
+                answers=form.answers(),
                 actor=current_user,
                 now=utcnow(),
                 cipher=cipher(),
@@ -144,10 +153,9 @@ def walk_in(event_id: int):
             form.confirm_volunteer.data = str(volunteer_id)
         except RuleViolation as error:
             db.session.rollback()
-            for name, message in error.fields.items():
-                if name in form:
-                    form[name].errors.append(str(message))
             flash(str(error.message), "error")
+            for message in form.place_errors(error.fields):  # no error is dropped
+                flash(message, "error")
         except services.CheckInRefused as error:
             # registered but waitlisted (or awaiting approval): they keep their place
             commit_and_notify(db.session)
@@ -364,8 +372,13 @@ def live_data(event_id: int):
     )
 
 
-def _export_rows(event) -> tuple[list[str], list[list]]:
+def _attendance_table(event) -> list[list]:
+    """The attendance sheet as a Thai organizer reads it: ลำดับ 1…n (not database ids),
+    statuses and check-in methods in the reader's language, times in Bangkok time."""
+    locale = str(get_locale() or "th")
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     header = [
+        _("No."),
         _("Name"),
         _("Organization"),
         _("Province"),
@@ -373,35 +386,30 @@ def _export_rows(event) -> tuple[list[str], list[list]]:
         _("Checked in at"),
         _("Method"),
     ]
-    body = []
-    for row in services.attendance_rows(db.session, event=event):
-        at: datetime | None = row["checked_in_at"]
-        body.append(
+    table: list[list] = [header]
+    for number, row in enumerate(services.attendance_rows(db.session, event=event), start=1):
+        province = row["province_code"]
+        table.append(
             [
+                number,
                 row["name"],
                 row["organization"],
-                row["province"],
-                row["status"],
-                at.isoformat(timespec="seconds") if at else "",
-                row["method"],
+                thai.province_name(province, locale) if province else "",
+                label(row["status"]),
+                format_datetime(row["checked_in_at"], locale=locale, tz=tz),
+                label(row["method"]) if row["method"] else "",
             ]
         )
-    return header, body
+    return table
 
 
 @bp.get("/manage/events/<int:event_id>/attendance.csv")
 @role_required(Role.ORGANIZER)
 def export_csv(event_id: int):
     event = get_managed_event(db.session, event_id, user=current_user)
-    header, body = _export_rows(event)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in body:
-        writer.writerow([safe_cell(value) for value in row])
     return Response(
-        "\ufeff" + out.getvalue(),  # the BOM makes Excel read Thai as UTF-8
-        mimetype="text/csv",
+        export_module.to_csv(_attendance_table(event)),
+        mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="attendance-{event.id}.csv"'},
     )
 
@@ -409,22 +417,9 @@ def export_csv(event_id: int):
 @bp.get("/manage/events/<int:event_id>/attendance.xlsx")
 @role_required(Role.ORGANIZER)
 def export_xlsx(event_id: int):
-    from openpyxl import Workbook
-
     event = get_managed_event(db.session, event_id, user=current_user)
-    header, body = _export_rows(event)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Attendance")[:31]
-    sheet.append(header)
-    for row in body:
-        sheet.append([safe_cell(value) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    out.seek(0)
-    return send_file(
-        out,
+    return Response(
+        export_module.to_xlsx(_attendance_table(event), sheet=_("Attendance")),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"attendance-{event.id}.xlsx",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{event.id}.xlsx"'},
     )

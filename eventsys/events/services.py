@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -138,34 +138,88 @@ class SessionData:
     capacity: int | None = None
 
 
-def _check_event(data: EventData) -> None:
+#: an event before this is a typing mistake (or a Buddhist-era year taken for Gregorian)
+EARLIEST_EVENT_YEAR = 2000
+#: how far ahead an event may be planned
+LATEST_EVENT_AHEAD = timedelta(days=5 * 366)
+
+
+def _check_when(value: datetime | None, *, name: str, label: str, now: datetime, errors: dict) -> None:
+    """A date from 2000 to five years ahead: anything else is a mistyped year (most often a
+    Buddhist-era year read as Gregorian: 2570 is 3113, not 2027)."""
+    if value is None or name in errors:
+        return
+    if value.year < EARLIEST_EVENT_YEAR:
+        errors[name] = _l("%(field)s: before the year 2000; check the year.", field=label)
+    elif value > now + LATEST_EVENT_AHEAD:
+        errors[name] = _l(
+            "%(field)s: more than five years ahead; check the year (%(year)s C.E. is %(be_year)s B.E.).",
+            field=label,
+            year=value.year,
+            be_year=value.year + 543,
+        )
+
+
+def _check_event(data: EventData, *, now: datetime) -> None:
+    """The event's settings make sense: raises RuleViolation naming every bad field."""
     errors: dict[str, str] = {}
     if not (data.title or "").strip():
         errors["title"] = _l("Title: please enter the event's title.")
     elif len(data.title) > 300:
         errors["title"] = _l("Title: at most 300 characters.")
-    if data.ends_at < data.starts_at:
+    _check_when(data.starts_at, name="starts_at", label=_l("Starts at"), now=now, errors=errors)
+    _check_when(data.ends_at, name="ends_at", label=_l("Ends at"), now=now, errors=errors)
+    if "ends_at" not in errors and data.ends_at < data.starts_at:
         errors["ends_at"] = _l("Ends at: must not be before the start.")
     if data.capacity is not None and data.capacity < 0:
         errors["capacity"] = _l("Capacity: must be zero or more (leave empty for no limit).")
+    _check_when(
+        data.registration_opens_at,
+        name="registration_opens_at",
+        label=_l("Registration opens"),
+        now=now,
+        errors=errors,
+    )
+    _check_when(
+        data.registration_closes_at,
+        name="registration_closes_at",
+        label=_l("Registration closes"),
+        now=now,
+        errors=errors,
+    )
     if (
         data.registration_opens_at
         and data.registration_closes_at
+        and "registration_closes_at" not in errors
         and data.registration_closes_at < data.registration_opens_at
     ):
         errors["registration_closes_at"] = _l("Registration closes: must be after it opens.")
+    elif (
+        data.registration_closes_at
+        and "registration_closes_at" not in errors
+        and data.registration_closes_at > data.ends_at
+    ):
+        errors["registration_closes_at"] = _l("Registration closes: must not be after the event ends.")
     if data.map_url and not data.map_url.startswith(("https://", "http://")):
         errors["map_url"] = _l("Map link: must start with https://.")
     if errors:
         raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
 
 
-def _check_session(data: SessionData, *, prefix: str = "") -> dict[str, str]:
+def _check_session(
+    data: SessionData, *, starts_at: datetime, ends_at: datetime, prefix: str = ""
+) -> dict[str, str]:
+    """An agenda item's own rules, and that it lies within its event (``starts_at`` to
+    ``ends_at``): an item outside the event is a mistyped date."""
     errors: dict[str, str] = {}
     if not (data.title or "").strip():
         errors[f"{prefix}title"] = _l("Session title: please enter a title.")
     if data.ends_at < data.starts_at:
         errors[f"{prefix}ends_at"] = _l("Session end: must not be before its start.")
+    elif data.starts_at < starts_at or data.ends_at > ends_at:
+        errors[f"{prefix}starts_at"] = _l(
+            "Agenda item: must lie within the event's start and end (check the date and the year)."
+        )
     if data.capacity is not None and data.capacity < 0:
         errors[f"{prefix}capacity"] = _l("Session capacity: must be zero or more.")
     return errors
@@ -205,10 +259,12 @@ def create_event(
     sessions: list[SessionData] | None = None,
 ) -> Event:
     """A new event owned by ``owner``; RuleViolation names every bad field."""
-    _check_event(data)
+    _check_event(data, now=now)
     errors: dict[str, str] = {}
     for index, item in enumerate(sessions or []):
-        errors.update(_check_session(item, prefix=f"sessions.{index}."))
+        errors.update(
+            _check_session(item, starts_at=data.starts_at, ends_at=data.ends_at, prefix=f"sessions.{index}.")
+        )
     if errors:
         raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
     event = Event(
@@ -226,7 +282,7 @@ def create_event(
 def update_event(session, *, event: Event, data: EventData, actor: User, now: datetime) -> Event:
     """Change an event's settings. A capacity increase frees seats: the caller then promotes
     the waitlist (``registration.services.fill_seats``)."""
-    _check_event(data)
+    _check_event(data, now=now)
     _apply_event(event, data)
     event.updated_at = now
     session.flush()
@@ -302,7 +358,8 @@ def duplicate_event(session, *, event: Event, actor: User, now: datetime) -> Eve
 
 
 def add_session(session, *, event: Event, data: SessionData, actor: User, now: datetime) -> AgendaSession:
-    errors = _check_session(data)
+    """An item on the event's agenda; RuleViolation if it lies outside the event."""
+    errors = _check_session(data, starts_at=event.starts_at, ends_at=event.ends_at)
     if errors:
         raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
     item = AgendaSession(event=event, **vars(data))

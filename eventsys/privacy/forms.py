@@ -4,15 +4,15 @@ form for a new version of the privacy notice."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from eventsys.forms import Form
 from eventsys.privacy.models import PURPOSES
 
 
 class OptionalConsentFields:
-    """One unticked box per optional use; mixed into a FlaskForm."""
+    """One unticked box per optional use; mixed into a Form."""
 
     consent_photos = BooleanField(
         _l("Photos of me taken at the event may be published (website, Facebook page, reports).")
@@ -25,7 +25,7 @@ class OptionalConsentFields:
         return {purpose for purpose in PURPOSES if getattr(self, f"consent_{purpose}").data}
 
 
-class ConsentForm(OptionalConsentFields, FlaskForm):
+class ConsentForm(OptionalConsentFields, Form):
     """The manage page's boxes: exactly the consents the person keeps."""
 
     submit = SubmitField(_l("Save my choices"))
@@ -36,7 +36,7 @@ def consent_form_for(purposes: set[str], **kwargs) -> ConsentForm:
     return ConsentForm(**{f"consent_{purpose}": purpose in purposes for purpose in PURPOSES}, **kwargs)
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     version = StringField(
         _l("Version"),
         validators=[DataRequired(), Length(max=40)],

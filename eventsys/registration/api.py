@@ -50,6 +50,13 @@ def _time(body: dict, name: str, errors: dict, *, required: bool = True) -> date
     if parsed.tzinfo is None:
         errors[name] = _("%(field)s: give the offset, e.g. 2026-01-15T09:00:00+07:00.", field=name)
         return None
+    if parsed.year >= 2400:  # a program must send Gregorian years: refused, never guessed
+        errors[name] = _(
+            "%(field)s: the year must be Gregorian (C.E.); %(year)s looks like a Buddhist-era year.",
+            field=name,
+            year=parsed.year,
+        )
+        return None
     return parsed
 
 
@@ -798,7 +805,11 @@ OPENAPI_PATHS: dict[str, Any] = {
             "parameters": [
                 {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ],
-            "responses": {"200": answer("Cancelled", "CancelResult"), **error_responses(401, 403, 404)},
+            "responses": {
+                "200": answer("Cancelled", "CancelResult"),
+                "409": answer("`checked_in`: the person has checked in; undo the check-in first", "Error"),
+                **error_responses(401, 403, 404),
+            },
         }
     },
 }

@@ -56,13 +56,16 @@ def rows(
     yes: str,
     no: str,
 ) -> Iterable[list[Any]]:
+    """The header, then one row per registration: the first column is ลำดับ 1…n (a row
+    number a reader can count, never a database id), statuses and sources in the reader's
+    language, times in Bangkok time."""
     yield [*headers, *(q.label for q in questions)]
-    for registration in registrations:
+    for number, registration in enumerate(registrations, start=1):
         volunteer = registration.volunteer
         yield [
             safe_cell(value)
             for value in (
-                registration.id,
+                number,
                 label(registration.status),
                 volunteer.prefix,
                 volunteer.first_name,
@@ -79,18 +82,21 @@ def rows(
         ]
 
 
-def to_xlsx(table: Iterable[list[Any]]) -> bytes:
+def to_xlsx(table: Iterable[list[Any]], *, sheet: str = "registrations") -> bytes:
+    """The table as one sheet of an .xlsx workbook, formula-safe. Every export of an event
+    (registrations, attendance) goes through here and ``to_csv``."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("registrations")
+    worksheet = workbook.create_sheet(str(sheet)[:31])  # Excel's limit for a sheet's name
     for row in table:
-        sheet.append(row)
+        worksheet.append([safe_cell(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def to_csv(table: Iterable[list[Any]]) -> bytes:
+    """The table as CSV, UTF-8 with a byte-order mark (Excel on Thai Windows), formula-safe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows(table)
+    writer.writerows([safe_cell(value) for value in row] for row in table)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

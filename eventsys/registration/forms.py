@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     RadioField,
@@ -18,7 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventsys.events.models import Event, QuestionKind
+from eventsys.events.models import Event, Question, QuestionKind
+from eventsys.forms import Form
 from eventsys.privacy.forms import OptionalConsentFields
 from eventsys.volunteers import thai
 
@@ -51,35 +53,40 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(OptionalConsentFields, FlaskForm):
-    """The person's details, the event's questions, and the optional-consent boxes
-    (``optional_consents()``)."""
-
-    prefix = SelectField(_l("Title"), validate_choice=False)
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=120)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=120)])
-    national_id = StringField(_l("National ID number"), validators=[Optional(), Length(max=30)])
-    passport_no = StringField(
-        _l("Passport number (if you have no Thai ID)"), validators=[Optional(), Length(max=30)]
-    )
-    phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
-    email = EmailField(_l("E-mail (for your ticket)"), validators=[Optional(), Length(max=254)])
-    province = SelectField(_l("Province"), validators=[DataRequired()], validate_choice=False)
-    organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
-    network_type = SelectField(_l("Network"), validate_choice=False)
-    submit = SubmitField(_l("Register"))
+class QuestionFields:
+    """An event's questions as fields of a form (added by ``with_questions``), shared by the
+    public registration form and the walk-in form so both ask them the same way."""
 
     #: names of the question fields, in the event's order
-    question_fields: list[tuple[str, object]] = []
+    question_fields: list[tuple[str, Question]] = []
 
     def answers(self) -> dict:
         return {question.key: getattr(self, name).data for name, question in self.question_fields}
 
+    def place_errors(self, fields: Mapping[str, object]) -> list[str]:
+        """Put each message of a RuleViolation's ``fields`` on its field (``answers.<key>``
+        on its question's field); returns the messages no field of this form can show, for
+        the caller to flash, so no error is ever dropped."""
+        names = {f"answers.{question.key}": name for name, question in self.question_fields}
+        left: list[str] = []
+        for key, message in fields.items():
+            field = getattr(self, names.get(key, key), None)
+            if field is not None and hasattr(field, "errors"):
+                shown = field.errors if isinstance(field.errors, list) else []
+                field.errors = [*shown, str(message)]
+            else:
+                left.append(str(message))
+        return left
 
-def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationForm:
-    """The registration form with one extra field per question of ``event``, in order."""
 
-    class EventForm(RegistrationForm):
+def with_questions(form_class: type, event: Event) -> type:
+    """A subclass of ``form_class`` with one field per question of ``event``, in order.
+
+    A required question is required here too (the service checks it again); optional ones
+    may be left empty. YES_NO is a radio pair, so "required" means "choose yes or no".
+    """
+
+    class EventForm(form_class):
         pass
 
     fields = []
@@ -109,7 +116,31 @@ def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationFo
         setattr(EventForm, name, field)
         fields.append((name, question))
     EventForm.question_fields = fields
-    form = EventForm(**kwargs)
+    return EventForm
+
+
+class RegistrationForm(QuestionFields, OptionalConsentFields, Form):
+    """The person's details, the event's questions, and the optional-consent boxes
+    (``optional_consents()``)."""
+
+    prefix = SelectField(_l("Title"), validate_choice=False)
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=120)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=120)])
+    national_id = StringField(_l("National ID number"), validators=[Optional(), Length(max=30)])
+    passport_no = StringField(
+        _l("Passport number (if you have no Thai ID)"), validators=[Optional(), Length(max=30)]
+    )
+    phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
+    email = EmailField(_l("E-mail (for your ticket)"), validators=[Optional(), Length(max=254)])
+    province = SelectField(_l("Province"), validators=[DataRequired()], validate_choice=False)
+    organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
+    network_type = SelectField(_l("Network"), validate_choice=False)
+    submit = SubmitField(_l("Register"))
+
+
+def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationForm:
+    """The registration form with one extra field per question of ``event``, in order."""
+    form = with_questions(RegistrationForm, event)(**kwargs)
     form.prefix.choices = prefix_choices(locale)
     form.province.choices = province_choices(locale)
     form.network_type.choices = (
@@ -120,7 +151,7 @@ def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationFo
     return form
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
@@ -130,14 +161,14 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Save my details"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The one-time code sent to a contact on file."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Confirm"))
 
 
-class LostTicketForm(FlaskForm):
+class LostTicketForm(Form):
     """Ask for one's manage link again, by something already on file."""
 
     lookup = StringField(

@@ -437,11 +437,23 @@ def promote(session, *, registration: Registration, actor, now: datetime) -> Reg
 
 
 def cancel(session, *, registration: Registration, actor, now: datetime) -> list[Registration]:
-    """Cancel a registration; the seat goes to the waitlist. Returns the people promoted."""
+    """Cancel a registration; the seat goes to the waitlist. Returns the people promoted.
+
+    A person who has checked in is not cancelled (Conflict ``checked_in``): their check-in
+    stands for attendance, certificates and allowances, so checked in always means
+    confirmed. Undo the check-in first (a mistaken scan), then cancel. The registration's
+    row is locked, so a scan at the same moment either lands first (and the cancel is
+    refused) or waits and is refused as cancelled."""
+    from eventsys.checkin.models import CheckIn
+
     event = lock_event(session, registration.event_id)
-    session.refresh(registration)
+    session.refresh(registration, with_for_update=True)
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
         return []
+    if session.scalar(select(CheckIn.id).where(CheckIn.registration_id == registration.id).limit(1)):
+        raise Conflict(
+            _l("This person has already checked in. Undo the check-in first, then cancel."), code="checked_in"
+        )
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.updated_at = now
@@ -538,6 +550,7 @@ def reissue_ticket(session, *, registration: Registration, actor, now: datetime)
     the new link at the contacts on file."""
     from eventsys.registration.identity import queue_message
 
+    session.refresh(registration, with_for_update=True)  # a scan of the old ticket waits, then fails
     registration.ticket_secret = new_ticket_secret()
     registration.updated_at = now
     session.flush()

@@ -29,7 +29,7 @@ from eventsys.registration.forms import (
     registration_form_for,
 )
 from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
-from eventsys.registration.qr import qr_png, qr_svg
+from eventsys.registration.qr import qr_png, qr_svg, ticket_card_png
 from eventsys.registration.tasks import commit_and_notify, outbox_path
 from eventsys.registration.tickets import signer
 from eventsys.volunteers import thai
@@ -70,13 +70,8 @@ def volunteer_data_from_form(form) -> VolunteerData:
 
 
 def _show_field_errors(form, error: RuleViolation) -> None:
-    names = {f"answers.{question.key}": name for name, question in form.question_fields}
-    for key, message in error.fields.items():
-        field = getattr(form, names.get(key, key), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(message)] if isinstance(field.errors, list) else [str(message)]
-        else:
-            flash(str(message), "error")
+    for message in form.place_errors(error.fields):
+        flash(message, "error")
 
 
 def manage_link(registration: Registration, **values) -> str:
@@ -364,7 +359,12 @@ def update_contact(token: str):
 def cancel(token: str):
     begin_write(db.session)
     registration = _registration_for_manage_token(token)
-    services.cancel(db.session, registration=registration, actor=None, now=utcnow())
+    try:
+        services.cancel(db.session, registration=registration, actor=None, now=utcnow())
+    except Conflict as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registration.manage", token=token))
     commit_and_notify(db.session)
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("registration.manage", token=token))
@@ -410,6 +410,32 @@ def _confirmed_ticket(token: str) -> str:
 def ticket_png(token: str):
     png = qr_png(_confirmed_ticket(token))
     return png, 200, {"Content-Type": "image/png", "Cache-Control": "private, max-age=300"}
+
+
+@bp.get("/ticket/<token>/ticket.png")
+@public
+def ticket_card(token: str):
+    """The ticket to save to a phone's gallery: the QR with the name, event, date and venue."""
+    from eventsys.i18n import format_datetime
+
+    secret = signer().verify(token)
+    registration = services.registration_for_secret(db.session, secret) if secret else None
+    if registration is None or not services.has_usable_ticket(registration.status):
+        raise NotFound()
+    event = registration.event
+    when = format_datetime(event.starts_at, locale=_locale())
+    png = ticket_card_png(
+        signer().token_for(secret), lines=[registration.volunteer.full_name, event.title, when, event.venue]
+    )
+    return (
+        png,
+        200,
+        {
+            "Content-Type": "image/png",
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": 'inline; filename="ticket.png"',
+        },
+    )
 
 
 @bp.get("/ticket/<token>/qr.svg")
@@ -566,13 +592,22 @@ def registration_action(event_id: int, registration_id: int, action: str):
     if registration.event_id != event.id:
         raise NotFound()
     try:
-        ACTIONS[action](db.session, registration=registration, actor=current_user, now=utcnow())
+        outcome = ACTIONS[action](db.session, registration=registration, actor=current_user, now=utcnow())
     except Conflict as error:
         db.session.rollback()
         flash(str(error.message), "error")
     else:
+        promoted = [r.volunteer.full_name for r in outcome] if isinstance(outcome, list) else []
         commit_and_notify(db.session)
-        flash(ACTION_DONE[action](), "success")
+        if action in ("cancel", "reject"):
+            flash(
+                _("Done. Moved from the waiting list into the seat: %(names)s.", names=", ".join(promoted))
+                if promoted
+                else _("Done. Nobody was waiting for the seat."),
+                "success",
+            )
+        else:
+            flash(ACTION_DONE[action](), "success")
     target = request.form.get("next")
     return redirect(
         target if is_safe_redirect(target) else url_for("registration.registrations", event_id=event_id)
@@ -581,8 +616,6 @@ def registration_action(event_id: int, registration_id: int, action: str):
 
 ACTION_DONE = {
     "approve": lambda: _("Approved; the person is e-mailed their ticket."),
-    "reject": lambda: _("Rejected; the person is told by e-mail."),
-    "cancel": lambda: _("Cancelled; the seat went to the waiting list."),
     "promote": lambda: _("Moved from the waiting list into a seat."),
     "resend": lambda: _("The e-mail is being sent again."),
     "reissue": lambda: _(

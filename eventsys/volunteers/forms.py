@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from eventsys.forms import Form
 from eventsys.volunteers import thai
 
 
@@ -22,7 +22,7 @@ def province_choices() -> list[tuple[str, str]]:
     ]
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(Form):
     prefix = StringField(_l("Title"), validators=[Length(max=80)])
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=120)])
     last_name = StringField(_l("Last name"), validators=[Length(max=120)])
@@ -48,18 +48,18 @@ class VolunteerForm(FlaskForm):
         self.province.choices = province_choices()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])
     submit = SubmitField(_l("Preview"))
 
 
-class ImportStartForm(FlaskForm):
+class ImportStartForm(Form):
     token = HiddenField(validators=[DataRequired()])
     filename = HiddenField(validators=[Length(max=200)])
     submit = SubmitField(_l("Import"))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep = HiddenField(validators=[DataRequired()])
     drop = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Merge"))

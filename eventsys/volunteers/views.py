@@ -83,11 +83,13 @@ def _form_data(form: VolunteerForm) -> services.VolunteerData:
 
 
 def _show_field_errors(form: VolunteerForm, error: RuleViolation) -> None:
+    flash(str(error.message), "error")
     for name, message in error.fields.items():
         field = getattr(form, name, None)
-        if field is not None:
+        if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, str(message)]
-    flash(str(error.message), "error")
+        else:  # a rule on something the form has no field for: still said, not dropped
+            flash(str(message), "error")
 
 
 @bp.get("/")

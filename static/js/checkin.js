@@ -102,17 +102,26 @@
     if (navigator.vibrate) { navigator.vibrate(patterns[kind] || [60]); }
     beep(tones[kind] || [660]);
   }
-  function showAnswer(answer) {
+  // tickets this device checked in, and when: the same ticket again shortly after (held up
+  // twice, dropped and picked up) is the same arrival, shown green again, not as a duplicate
+  var admitted = {};
+  var SAME_ARRIVAL_MS = 60000;
+  function showAnswer(answer, token) {
     var person = answer.attendee || {};
     var detail = [person.organization, person.province].filter(Boolean).join(" · ");
-    if (answer.result === "checked_in") {
+    if (token && answer.result === "already_checked_in" && admitted[token] && Date.now() - admitted[token] < SAME_ARRIVAL_MS) {
+      show("ok", msg("checked_in"), person.name, detail);
+    } else if (answer.result === "checked_in") {
+      if (token) { admitted[token] = Date.now(); }
       lastCheckInId = answer.id;
       document.getElementById("undo").hidden = false;
       show("ok", msg("checked_in"), person.name, detail);
     } else if (answer.result === "already_checked_in") {
       show("warn", msg("already", { time: clock(answer.checked_in_at), staff: answer.checked_in_by || "?" }), person.name, detail);
     } else {
-      show("bad", msg(answer.error in messages ? answer.error : "error"), "", answer.message || "");
+      var holder = answer.attendee || {};  // a genuine ticket refused for its state: whose it is
+      show("bad", msg(answer.error in messages ? answer.error : "error"), holder.name || "",
+        holder.name ? [holder.organization, answer.message].filter(Boolean).join(" · ") : answer.message || "");
     }
   }
 
@@ -202,8 +211,11 @@
     token = (token || "").trim();
     if (!token) { return Promise.resolve(); }
     var now = Date.now();
-    if (recentTokens[token] && now - recentTokens[token] < 4000) { return Promise.resolve(); }
+    // A ticket held in front of the camera is seen every frame: ignore it while it stays in
+    // view (each sighting extends the window), so it is sent once, not every few seconds.
+    var seen = recentTokens[token];
     recentTokens[token] = now;
+    if (seen && now - seen < 4000) { return Promise.resolve(); }
     var item = {
       client_id: uuid(), event_id: eventId, token: token, session_id: sessionId,
       scanned_at: new Date(now).toISOString(), method: method,
@@ -215,7 +227,7 @@
         scanned_at: item.scanned_at, method: method,
       }).then(function (answer) {
         if (!answered(answer)) { return showOffline(item); }
-        return queueDelete(item.client_id).then(function () { showAnswer(answer.data); });
+        return queueDelete(item.client_id).then(function () { showAnswer(answer.data, token); });
       }, function () { return showOffline(item); });
     }).then(updatePending);
   }
@@ -294,12 +306,16 @@
 
   // --- USB scanner / typed code ------------------------------------------------------------
   var wedge = document.getElementById("wedge");
+  // A desktop with a USB scanner types into this box: focus it. On a phone (coarse pointer)
+  // focusing it would open the keyboard over the camera, so the camera comes first there.
+  var desktop = window.matchMedia && window.matchMedia("(pointer: fine)").matches;
+  if (desktop) { wedge.focus(); }
   document.getElementById("wedge-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var token = wedge.value;
     wedge.value = "";
     handleToken(token, "scanner");
-    wedge.focus();
+    if (desktop) { wedge.focus(); }
   });
 
   // --- manual search ---------------------------------------------------------------------------
