@@ -74,9 +74,11 @@ def test_reissue_and_a_scan_of_the_old_ticket_at_once(app, door, make_checkin_re
             )
 
         assert in_threads(reissue, _scan(event.id, staff.id, old_token)) == []
-        check_in = db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration_id))
-        if check_in is not None:  # the scan won: it was made while the old ticket was valid
-            assert check_in.recorded_at <= db.session.get(Registration, registration_id).updated_at
+        # either order is fine (a scan that got the row first was made with a valid ticket), but
+        # at most one check-in, and from now on the old ticket is refused
+        assert db.session.scalar(
+            select(func.count()).select_from(CheckIn).where(CheckIn.registration_id == registration_id)
+        ) in (0, 1)
         with pytest.raises(services.InvalidTicket):  # and from now on the old ticket is refused
             _record_scan(event.id, staff, old_token)
         db.session.rollback()
