@@ -48,6 +48,8 @@ DEFAULTS: dict[str, object] = {
     #: public registration and manage-link posts per client address (a venue's shared Wi-Fi
     #: is one address, so not too tight)
     "REGISTRATION_RATE_LIMIT": "60/minute",
+    #: identity verifications (codes sent to a person on file) one address may start an hour
+    "IDENTITY_CHECKS_PER_ADDRESS": 20,
     #: lost-ticket requests per client address (each sends a link to a contact on file)
     "LOST_TICKET_RATE_LIMIT": "5/minute;30/hour",
     # Redis down must not take the site down: count in memory until it is back.
@@ -91,6 +93,7 @@ _STRING_VARS = (
 )
 #: Environment variables read as whole numbers.
 _INT_VARS = (
+    "IDENTITY_CHECKS_PER_ADDRESS",
     "PROXY_FIX_X_FOR",
     "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST",

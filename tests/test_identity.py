@@ -284,19 +284,14 @@ def test_codes_are_rate_limited_per_person(app, client, victim):
 def test_codes_are_rate_limited_per_address(app, client, make_volunteer, make_event):
     event = make_event(capacity=10, starts_at=utcnow() + timedelta(days=5))
     people = [make_volunteer(national_id=national_id(7000 + i), email=f"p{i}@example.org") for i in range(3)]
-    app.config  # noqa: B018
-    original = identity.MAX_STARTS_PER_CLIENT
-    identity.MAX_STARTS_PER_CLIENT = 2
-    try:
-        answers = [
-            client.post(
-                f"/api/v1/events/{event.id}/registrations",
-                json={**STRANGER, "national_id": national_id(7000 + i)},
-            ).status_code
-            for i in range(3)
-        ]
-    finally:
-        identity.MAX_STARTS_PER_CLIENT = original
+    app.config["IDENTITY_CHECKS_PER_ADDRESS"] = 2
+    answers = [
+        client.post(
+            f"/api/v1/events/{event.id}/registrations",
+            json={**STRANGER, "national_id": national_id(7000 + i)},
+        ).status_code
+        for i in range(3)
+    ]
     assert answers == [202, 202, 429] and len(people) == 3
 
 

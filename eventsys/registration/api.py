@@ -267,6 +267,7 @@ def _prove_identity(event: Event, volunteer_id: int, submission: dict):
             client=identity.client_hash(identity_key(), request.remote_addr or ""),
             key=identity_key(),
             now=utcnow(),
+            per_client=current_app.config.get("IDENTITY_CHECKS_PER_ADDRESS"),
         )
     except Exception:
         db.session.rollback()

@@ -48,7 +48,8 @@ CODE_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 #: codes one person may be sent in ``RATE_WINDOW``, whoever asks
 MAX_CODES_PER_PERSON = 5
-#: verifications one client address may start in ``RATE_WINDOW``
+#: verifications one client address may start in ``RATE_WINDOW`` (the default of the
+#: ``IDENTITY_CHECKS_PER_ADDRESS`` setting: a venue's shared Wi-Fi is one address)
 MAX_STARTS_PER_CLIENT = 20
 RATE_WINDOW = timedelta(hours=1)
 #: "send a new code" waits this long after the last one
@@ -143,7 +144,15 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def _check_rates(session, *, volunteer: Volunteer, client: str, now: datetime, starting: bool) -> None:
+def _check_rates(
+    session,
+    *,
+    volunteer: Volunteer,
+    client: str,
+    now: datetime,
+    starting: bool,
+    per_client: int | None = None,
+) -> None:
     since = now - RATE_WINDOW
     sent = session.scalar(
         select(func.coalesce(func.sum(IdentityVerification.sends), 0)).where(
@@ -158,7 +167,7 @@ def _check_rates(session, *, volunteer: Volunteer, client: str, now: datetime, s
                 IdentityVerification.client_hash == client, IdentityVerification.created_at >= since
             )
         )
-        if started >= MAX_STARTS_PER_CLIENT:
+        if started >= (per_client or MAX_STARTS_PER_CLIENT):
             raise TooManyCodes(_l("Too many attempts from this connection. Please try again later."))
 
 
@@ -171,6 +180,7 @@ def start_verification(
     client: str,
     key: str,
     now: datetime,
+    per_client: int | None = None,
 ) -> IdentityVerification | IdentityReview:
     """Send a code to the contacts on ``volunteer``'s record, or, with none on file, hold
     the submission for the organizer's identity check. Raises TooManyCodes."""
@@ -180,7 +190,7 @@ def start_verification(
             session, event=event, volunteer=volunteer, submission=submission, reason="no_contact", now=now
         )
     lock_name(session, f"identity:{volunteer.id}")  # codes for one person are counted in turn
-    _check_rates(session, volunteer=volunteer, client=client, now=now, starting=True)
+    _check_rates(session, volunteer=volunteer, client=client, now=now, starting=True, per_client=per_client)
     # a new code voids every earlier one for this person
     session.execute(
         update(IdentityVerification)

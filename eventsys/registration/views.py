@@ -147,6 +147,7 @@ def _prove_identity(event, volunteer_id: int, submission: dict, form):
             client=identity.client_hash(identity_key(), request.remote_addr or ""),
             key=identity_key(),
             now=utcnow(),
+            per_client=current_app.config.get("IDENTITY_CHECKS_PER_ADDRESS"),
         )
     except identity.TooManyCodes as error:
         db.session.rollback()
