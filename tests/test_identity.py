@@ -523,3 +523,21 @@ def test_two_claimants_each_get_a_claim_and_the_loser_is_told(app, client, victi
     assert _stored(volunteer.id)[2:4] == ("0865556666", "b@example.org")
     told = {to for to, _t in _messages(app)}
     assert {"0867778888", "a@example.org", "0812345678", "wilai@example.org"} <= told
+
+
+def test_a_new_verification_sweeps_away_those_ended_over_a_day_ago(app, client, victim):
+    _volunteer, first, _second = victim
+    old_id = client.post(f"/api/v1/events/{first.id}/registrations", json=STRANGER).get_json()[
+        "verification_id"
+    ]
+    db.session.rollback()
+    db.session.execute(
+        update(IdentityVerification)
+        .where(IdentityVerification.public_id == old_id)
+        .values(expires_at=utcnow() - timedelta(days=2), code_sent_at=utcnow() - timedelta(days=2))
+    )
+    db.session.commit()
+    client.post(f"/api/v1/events/{first.id}/registrations", json=STRANGER)
+    db.session.rollback()
+    assert [v.public_id for v in db.session.scalars(select(IdentityVerification))] != [old_id]
+    assert old_id not in {v.public_id for v in db.session.scalars(select(IdentityVerification))}

@@ -190,6 +190,7 @@ def start_verification(
             session, event=event, volunteer=volunteer, submission=submission, reason="no_contact", now=now
         )
     lock_name(session, f"identity:{volunteer.id}")  # codes for one person are counted in turn
+    purge_expired(session, now=now)  # what others typed is not kept past a day: swept as we go
     _check_rates(session, volunteer=volunteer, client=client, now=now, starting=True, per_client=per_client)
     # a new code voids every earlier one for this person
     session.execute(
