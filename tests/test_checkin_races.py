@@ -109,3 +109,16 @@ def test_a_checked_in_person_cannot_be_cancelled_until_the_check_in_is_undone(
     with pytest.raises(services.CheckInRefused) as scan:
         _record_scan(event.id, staff, ticket_token(registration))
     assert scan.value.code == "cancelled"
+
+
+def test_the_offline_list_drops_a_reissued_ticket_at_its_next_refresh(app, door, make_checkin_registration):
+    from eventsys.registration.tickets import fingerprint
+
+    event, owner, _staff = door
+    registration = make_checkin_registration(event)
+    old = fingerprint(signer().token_for(registration.ticket_secret))
+    assert old in {t["fp"] for t in services.ticket_list(db.session, event=event, signer=signer())}
+    registration_services.reissue_ticket(db.session, registration=registration, actor=owner, now=utcnow())
+    db.session.commit()
+    listing = {t["fp"] for t in services.ticket_list(db.session, event=event, signer=signer())}
+    assert old not in listing and fingerprint(signer().token_for(registration.ticket_secret)) in listing
