@@ -75,3 +75,29 @@ def test_the_saved_ticket_picture_says_whose_and_what_it_is(app, client, make_ev
     text_area = card.crop((0, qr_only.height, card.width, card.height)).convert("L")
     assert text_area.getextrema()[0] < 100
     assert client.get(f"/ticket/{token[:-2]}xx/ticket.png").status_code == 404
+
+
+def test_the_registration_list_and_export_show_answers_and_who_checked_in(
+    client, make_user, make_event, login, make_checkin_registration, make_check_in
+):
+    from eventsys.events.models import Question, QuestionKind
+
+    owner = make_user("organizer")
+    event = make_event(owner=owner, capacity=5)
+    event.questions.append(
+        Question(key="food", label="อาหาร", kind=QuestionKind.SINGLE_CHOICE, options=["ปกติ", "มังสวิรัติ"])
+    )
+    db.session.commit()
+    came = make_checkin_registration(event, first_name="มาแล้ว")
+    came.answers = {"food": "มังสวิรัติ"}
+    db.session.commit()
+    make_check_in(came)
+    make_checkin_registration(event, first_name="ยังไม่มา")
+    login(owner)
+    page = client.get(f"/manage/events/{event.id}/registrations").get_data(as_text=True)
+    assert "อาหาร" in page and "มังสวิรัติ" in page and "เวลาเช็กอิน" in page
+    assert page.count('class="nowrap checked-in">—') == 1  # the one who has not come
+    csv_text = client.get(f"/manage/events/{event.id}/export/csv").get_data().decode("utf-8-sig")
+    header, *rows = [line.split(",") for line in csv_text.strip().splitlines()]
+    column = header.index("เวลาเช็กอิน")
+    assert sorted(bool(row[column].strip('"')) for row in rows) == [False, True]

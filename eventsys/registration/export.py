@@ -58,7 +58,7 @@ def rows(
 ) -> Iterable[list[Any]]:
     """The header, then one row per registration: the first column is ลำดับ 1…n (a row
     number a reader can count, never a database id), statuses and sources in the reader's
-    language, times in Bangkok time."""
+    language, times in Bangkok time; the check-in time is empty for someone not checked in."""
     yield [*headers, *(q.label for q in questions)]
     for number, registration in enumerate(registrations, start=1):
         volunteer = registration.volunteer
@@ -77,6 +77,9 @@ def rows(
                 volunteer.network_type,
                 str(SOURCE_LABELS.get(registration.source.value, registration.source.value)),
                 format_datetime(registration.created_at, locale=locale),
+                format_datetime(registration.checked_in_at, locale=locale)
+                if registration.checked_in_at
+                else "",
                 *(_answer_text(registration.answers.get(q.key), yes, no) for q in questions),
             )
         ]

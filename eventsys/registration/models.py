@@ -67,6 +67,12 @@ class Registration(db.Model):
     def holds_seat(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def checked_in_at(self) -> datetime | None:
+        """When the person first checked in on any list (the whole event or a session)."""
+        times = [check_in.checked_in_at for check_in in self.check_ins]
+        return min(times) if times else None
+
 
 class IdentityVerification(db.Model):
     """A public submission that matched a person on file, waiting for the one-time code

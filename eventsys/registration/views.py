@@ -683,7 +683,7 @@ def export(event_id: int, kind: str):
     locale = _locale()
     headers = [
         _("No."), _("Status"), _("Title"), _("First name"), _("Last name"), _("Phone"), _("E-mail"),
-        _("Province"), _("Organization"), _("Network"), _("Source"), _("Registered at"),
+        _("Province"), _("Organization"), _("Network"), _("Source"), _("Registered at"), _("Checked in at"),
     ]  # fmt: skip
     query = services.registrations_query(event.id, _filters_from_request())
     table = export_module.rows(
