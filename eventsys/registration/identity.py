@@ -43,6 +43,7 @@ from eventsys.volunteers import thai
 from eventsys.volunteers.crypto import IdCipher
 from eventsys.volunteers.models import Volunteer
 from eventsys.volunteers.services import VolunteerData, search_text_for, validate
+from eventsys.volunteers.thai import is_mobile
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -89,11 +90,6 @@ def client_hash(key: str, address: str) -> str:
     return _hmac(key, "client", address or "")[:32]
 
 
-def is_mobile(phone: str) -> bool:
-    """A Thai mobile number (06, 08, 09 + 8 digits): the only kind an SMS reaches."""
-    return len(phone or "") == 10 and phone[:2] in ("06", "08", "09")
-
-
 def contacts_on_file(volunteer: Volunteer) -> dict[str, str]:
     """Where a code can go: ``{"sms": phone, "email": address}``, either may be missing."""
     contacts = {}
@@ -119,18 +115,22 @@ def submission_of(data: VolunteerData, answers: dict[str, Any], consents: set[st
     typed = asdict(data)
     typed.pop("extra", None)
     typed.pop("consent", None)
-    for secret in ("national_id", "passport_no"):
-        value = (
-            thai.digits_only(typed.get(secret) or "") if secret == "national_id" else typed.get(secret) or ""
-        )
-        typed[secret] = ("…" + value[-4:]) if value else ""
+    for secret, value in (
+        ("national_id", thai.digits_only(data.national_id)),
+        ("passport_no", data.passport_no),
+    ):
+        typed[secret] = "…" + value[-4:] if value else ""
     return {"data": typed, "answers": answers or {}, "consents": sorted(consents or ())}
 
 
-def queue_message(session, message: str, *, to_phone: str = "", to_email: str = "", **params: Any) -> None:
+def queue_message(
+    session, message: str, *, to_phone: str = "", to_email: str = "", always: bool = False, **params: Any
+) -> None:
     """One identity message (``code``, ``contact_changed``, ``link``, ``review_*``) to the
-    given destinations, sent by a background job after the commit."""
-    if not (to_phone or to_email):
+    given destinations, sent by a background job after the commit. Nothing is queued
+    without a destination, unless ``always`` (a lost-ticket request does the same work
+    whether or not anyone matched)."""
+    if not (to_phone or to_email or always):
         return
     job = create_job(
         session,
@@ -138,6 +138,19 @@ def queue_message(session, message: str, *, to_phone: str = "", to_email: str = 
         params={"message": message, "to_phone": to_phone, "to_email": to_email, **params},
     )
     queue_after_commit(session, job)
+
+
+def tell_old_contact(session, *, phone: str, email: str, changed: list[str], language: str) -> None:
+    """The old phone and e-mail hear that they were replaced on the record: a takeover, or
+    a link shared by mistake, does not go unnoticed."""
+    queue_message(
+        session,
+        "contact_changed",
+        to_phone=phone if "phone" in changed and is_mobile(phone) else "",
+        to_email=email if "email" in changed else "",
+        fields=changed,
+        language=language or "th",
+    )
 
 
 def _new_code() -> str:
@@ -307,7 +320,6 @@ def check_code(
         actor=None,
         cipher=cipher,
         now=now,
-        contact_source="verification",
     )
     verification.registration_id = registration.id
     session.flush()
@@ -351,13 +363,8 @@ def apply_contact(
             session, actor=actor, action="volunteer.contact_changed", target=volunteer,
             details={"fields": changed}, now=now,
         )  # fmt: skip
-        queue_message(
-            session,
-            "contact_changed",
-            to_phone=old["phone"] if "phone" in changed and is_mobile(old["phone"]) else "",
-            to_email=old["email"] if "email" in changed else "",
-            fields=changed,
-            language=volunteer.language or "th",
+        tell_old_contact(
+            session, phone=old["phone"], email=old["email"], changed=changed, language=volunteer.language
         )
     return changed
 
@@ -371,7 +378,6 @@ def _complete(
     actor,
     cipher: IdCipher,
     now: datetime,
-    contact_source: str,
     replace_contact: bool = False,
 ) -> tuple[Registration, bool]:
     apply_contact(
@@ -446,6 +452,7 @@ def open_review(
 def ask_review(session, *, verification: IdentityVerification, now: datetime) -> IdentityReview:
     """The submitter cannot receive the code (an old number, or someone else registered
     first with their ID): hand the claim to the organizer. The verification ends."""
+    session.refresh(verification, with_for_update=True)
     if verification.verified_at is not None:
         raise VerificationExpired(_l("This code has expired. Please register again to get a new code."))
     verification.expires_at = min(verification.expires_at, now)
@@ -498,7 +505,6 @@ def confirm_review(
         actor=actor,
         cipher=cipher,
         now=now,
-        contact_source="review",
         replace_contact=True,  # the claim won: the loser's contact details go
     )
     review.status = IdentityReviewStatus.CONFIRMED

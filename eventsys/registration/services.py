@@ -509,7 +509,7 @@ class ContactData:
 def update_contact(session, *, registration: Registration, data: ContactData, actor, now: datetime) -> None:
     """The person updates their phone, e-mail, organization and language (manage link); the
     old phone and e-mail are told of a change."""
-    from eventsys.registration.identity import is_mobile, queue_message
+    from eventsys.registration.identity import tell_old_contact
 
     volunteer = registration.volunteer
     checked = validate(
@@ -517,14 +517,13 @@ def update_contact(session, *, registration: Registration, data: ContactData, ac
         require_phone=True,
     )
     changed = [name for name in ("phone", "email") if getattr(checked, name) != getattr(volunteer, name)]
-    if changed:  # the old contact hears of it: a link shared by mistake must not go unnoticed
-        queue_message(
+    if changed:
+        tell_old_contact(
             session,
-            "contact_changed",
-            to_phone=volunteer.phone if "phone" in changed and is_mobile(volunteer.phone) else "",
-            to_email=volunteer.email if "email" in changed else "",
-            fields=changed,
-            language=volunteer.language or "th",
+            phone=volunteer.phone,
+            email=volunteer.email,
+            changed=changed,
+            language=volunteer.language,
         )
     volunteer.phone = checked.phone
     volunteer.email = checked.email
@@ -535,32 +534,26 @@ def update_contact(session, *, registration: Registration, data: ContactData, ac
     audit.record(session, actor=actor, action="registration.update_contact", target=registration, now=now)
 
 
-def _contacts_of(volunteer: Volunteer) -> tuple[str, str]:
-    """(mobile phone for SMS, e-mail) on file; either may be empty."""
-    phone = (
-        volunteer.phone
-        if len(volunteer.phone or "") == 10 and volunteer.phone[:2] in ("06", "08", "09")
-        else ""
-    )
-    return phone, volunteer.email or ""
-
-
 def reissue_ticket(session, *, registration: Registration, actor, now: datetime) -> Registration:
     """A new ticket secret: the old QR no longer opens the door (nor, after its next
     refresh, the offline list) and the old manage link stops working. The person is sent
     the new link at the contacts on file."""
-    from eventsys.registration.identity import queue_message
+    from eventsys.registration.identity import contacts_on_file, queue_message
 
     session.refresh(registration, with_for_update=True)  # a scan of the old ticket waits, then fails
     registration.ticket_secret = new_ticket_secret()
     registration.updated_at = now
     session.flush()
     audit.record(session, actor=actor, action="registration.reissue", target=registration, now=now)
-    phone, email = _contacts_of(registration.volunteer)
+    contacts = contacts_on_file(registration.volunteer)
     queue_message(
-        session, "link", to_phone=phone, to_email=email, registration_ids=[registration.id],
+        session,
+        "link",
+        to_phone=contacts.get("sms", ""),
+        to_email=contacts.get("email", ""),
+        registration_ids=[registration.id],
         language=registration.language or "th",
-    )  # fmt: skip
+    )
     return registration
 
 
@@ -589,7 +582,7 @@ def request_ticket_recovery(
     The same work happens whether or not anyone matches (one look-up, one job row), so
     neither the answer nor its time tells a stranger whether someone is registered. An
     ID reaches every contact on file; a phone or an e-mail only itself."""
-    from eventsys.registration.identity import MESSAGE_JOB
+    from eventsys.registration.identity import queue_message
     from eventsys.volunteers import thai
 
     condition = None
@@ -616,25 +609,22 @@ def request_ticket_recovery(
     to_phone = to_email = ""
     if found:
         stored_phone, stored_email = found[0][2] or "", found[0][3] or ""
-        mobile = len(stored_phone) == 10 and stored_phone[:2] in ("06", "08", "09")
+        mobile = thai.is_mobile(stored_phone)
         if email:
             to_email = stored_email
         elif phone and mobile:
             to_phone = stored_phone
         else:  # a national ID, or a landline: every contact on file
             to_phone, to_email = (stored_phone if mobile else ""), stored_email
-    job = create_job(
+    queue_message(
         session,
-        kind=MESSAGE_JOB,
-        params={
-            "message": "link",
-            "to_phone": to_phone,
-            "to_email": to_email,
-            "registration_ids": [row[0] for row in found] if (to_phone or to_email) else [],
-            "language": found[0][1] if found else "th",
-        },
+        "link",
+        to_phone=to_phone,
+        to_email=to_email,
+        always=True,  # the same work whether or not anyone matched
+        registration_ids=[row[0] for row in found] if (to_phone or to_email) else [],
+        language=found[0][1] if found else "th",
     )
-    queue_after_commit(session, job)
 
 
 # --- looking registrations up --------------------------------------------------------------------

@@ -187,7 +187,6 @@ def verify(slug: str, verification_id: str):
     if not form.validate_on_submit():
         return _verify_page(event, verification, form, 422 if form.errors else 200)
     begin_write(db.session)
-    db.session.refresh(verification)
     try:
         registration, created = identity.check_code(
             db.session, verification=verification, code=form.code.data, key=identity_key(),
@@ -219,7 +218,6 @@ def resend_code(slug: str, verification_id: str):
     event, verification = _verification_for(slug, verification_id)
     if SubmitOnlyForm().validate_on_submit():
         begin_write(db.session)
-        db.session.refresh(verification)
         try:
             identity.resend_code(db.session, verification=verification, key=identity_key(), now=utcnow())
         except (identity.TooManyCodes, identity.TooManyAttempts, identity.VerificationExpired) as error:
@@ -239,7 +237,6 @@ def ask_review(slug: str, verification_id: str):
     event, verification = _verification_for(slug, verification_id)
     if SubmitOnlyForm().validate_on_submit():
         begin_write(db.session)
-        db.session.refresh(verification)
         try:
             identity.ask_review(db.session, verification=verification, now=utcnow())
         except (identity.VerificationExpired, identity.TooManyCodes) as error:

@@ -72,6 +72,11 @@ def normalise_phone(text: str) -> str:
     raise ValueError("format")
 
 
+def is_mobile(phone: str) -> bool:
+    """A stored Thai mobile number (06, 08, 09 + 8 digits): the only kind an SMS reaches."""
+    return len(phone or "") == 10 and phone[:2] in ("06", "08", "09")
+
+
 def format_phone(digits: str) -> str:
     """``081-234-5678`` for mobiles, ``02-123-4567`` for Bangkok, ``053-123-456`` elsewhere."""
     if len(digits) == 10:
