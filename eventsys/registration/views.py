@@ -390,8 +390,8 @@ def reissue(token: str):
     return redirect(url_for("registration.manage", token=token))
 
 
-def _confirmed_ticket(token: str) -> str:
-    """A ticket token that verifies and belongs to a confirmed registration, else 404.
+def _confirmed_ticket(token: str) -> Registration:
+    """The confirmed registration behind a ticket token that verifies, else 404.
 
     The signature is checked before the database is asked anything."""
     secret = signer().verify(token)
@@ -400,13 +400,13 @@ def _confirmed_ticket(token: str) -> str:
     registration = services.registration_for_secret(db.session, secret)
     if registration is None or not services.has_usable_ticket(registration.status):
         raise NotFound()
-    return signer().token_for(secret)
+    return registration
 
 
 @bp.get("/ticket/<token>/qr.png")
 @public
 def ticket_png(token: str):
-    png = qr_png(_confirmed_ticket(token))
+    png = qr_png(signer().token_for(_confirmed_ticket(token).ticket_secret))
     return png, 200, {"Content-Type": "image/png", "Cache-Control": "private, max-age=300"}
 
 
@@ -416,14 +416,12 @@ def ticket_card(token: str):
     """The ticket to save to a phone's gallery: the QR with the name, event, date and venue."""
     from eventsys.i18n import format_datetime
 
-    secret = signer().verify(token)
-    registration = services.registration_for_secret(db.session, secret) if secret else None
-    if registration is None or not services.has_usable_ticket(registration.status):
-        raise NotFound()
+    registration = _confirmed_ticket(token)
     event = registration.event
     when = format_datetime(event.starts_at, locale=_locale())
     png = ticket_card_png(
-        signer().token_for(secret), lines=[registration.volunteer.full_name, event.title, when, event.venue]
+        signer().token_for(registration.ticket_secret),
+        lines=[registration.volunteer.full_name, event.title, when, event.venue],
     )
     return (
         png,
@@ -439,7 +437,7 @@ def ticket_card(token: str):
 @bp.get("/ticket/<token>/qr.svg")
 @public
 def ticket_svg(token: str):
-    svg = qr_svg(_confirmed_ticket(token))
+    svg = qr_svg(signer().token_for(_confirmed_ticket(token).ticket_secret))
     return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=300"}
 
 
