@@ -32,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             )
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
 
+    from eventsys.files import parse_store_setting
+
+    app.config["FILE_STORE"] = parse_store_setting(str(app.config.get("FILE_STORE") or "local"))
     register_models()
     register_extensions(app)
     register_blueprints(app)
@@ -72,7 +75,7 @@ def feature_module(feature: str, name: str):
 
 def register_models() -> None:
     """Import every feature's models so the metadata (and Alembic) sees the whole schema."""
-    from eventsys import audit  # noqa: F401
+    from eventsys import audit, files  # noqa: F401
 
     for feature in FEATURES:
         feature_module(feature, "models")

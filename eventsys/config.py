@@ -69,6 +69,11 @@ DEFAULTS: dict[str, object] = {
     #: seconds a PDF a request asks for may take to lay out; the render is then stopped and the
     #: reader told (503). Well under gunicorn's timeout; a normal certificate takes < 0.5 s.
     "PDF_RENDER_TIMEOUT": 30.0,
+    #: where stored files live (eventsys/files.py): "local" (the instance folder, one app
+    #: host) or "database" (the stored_files table: every app host sees them)
+    "FILE_STORE": "local",
+    #: days import uploads and reports, bulk outputs and kept messages are kept
+    "FILE_RETENTION_DAYS": 30,
 }
 
 #: Environment variables read verbatim (string values).
@@ -90,6 +95,7 @@ _STRING_VARS = (
     "LOST_TICKET_RATE_LIMIT",
     "LOGIN_RATE_LIMIT",
     "API_RATE_LIMIT",
+    "FILE_STORE",
 )
 #: Environment variables read as whole numbers.
 _INT_VARS = (
@@ -102,6 +108,7 @@ _INT_VARS = (
     "HSTS_MAX_AGE",
     "MAX_CONTENT_LENGTH",
     "OVERSIZE_DRAIN_LIMIT",
+    "FILE_RETENTION_DAYS",
 )
 
 

@@ -1,8 +1,9 @@
-"""Sending e-mail: SMTP when configured, else an outbox folder under ``instance/``.
+"""Sending e-mail: SMTP when configured, else the outbox (stored files, ``outbox/``).
 
 The outbox keeps the demo and tests offline: each message is an ``.eml`` file that admins
-can read in the app. Delivery happens in background jobs, after the commit that caused it,
-so mail being down never blocks a registration.
+can read in the app, kept ``FILE_RETENTION_DAYS`` and named after the person it is for
+(:func:`outbox_key`), so erasing the person removes it. Delivery happens in background
+jobs, after the commit that caused it, so mail being down never blocks a registration.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
+
+from eventsys.files import FileStore
 
 
 @dataclass
@@ -60,9 +62,20 @@ def build_message(mail: OutgoingMail, *, sender: str) -> EmailMessage:
     return message
 
 
-def deliver(mail: OutgoingMail, *, config: dict, outbox: Path) -> str:
-    """Send ``mail``; returns the SMTP message id or the outbox file name. Raises on failure
-    (the calling job retries)."""
+def outbox_key(suffix: str, *, volunteer_id: int | None = None) -> str:
+    """A new outbox key: ``outbox/v12-<random>.eml`` for a message to volunteer 12 (erasing
+    them deletes ``outbox/v12-…``), ``outbox/<random>.eml`` otherwise."""
+    owner = f"v{volunteer_id}-" if volunteer_id else ""
+    return f"outbox/{owner}{uuid.uuid4().hex}{suffix}"
+
+
+def outbox_owner_prefix(volunteer_id: int) -> str:
+    return f"outbox/v{volunteer_id}-"
+
+
+def deliver(mail: OutgoingMail, *, config: dict, outbox: FileStore, volunteer_id: int | None = None) -> str:
+    """Send ``mail``; returns the SMTP message id or the outbox file name (``v12-….eml``).
+    Raises on failure (the calling job retries)."""
     message = build_message(mail, sender=config.get("MAIL_SENDER") or "eventsys@localhost")
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=20) as smtp:
@@ -72,9 +85,5 @@ def deliver(mail: OutgoingMail, *, config: dict, outbox: Path) -> str:
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             smtp.send_message(message)
         return str(message["Message-ID"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.eml"
-    temporary = outbox / (name + ".tmp")
-    temporary.write_bytes(bytes(message))
-    temporary.rename(outbox / name)  # readers never see half a message
-    return name
+    key = outbox.put(outbox_key(".eml", volunteer_id=volunteer_id), bytes(message))
+    return key.rsplit("/", 1)[1]

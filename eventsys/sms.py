@@ -1,5 +1,5 @@
-"""Sending SMS: ThaiBulkSMS's HTTP gateway when configured, else an outbox folder under
-``instance/``.
+"""Sending SMS: ThaiBulkSMS's HTTP gateway when configured, else the outbox (stored files,
+``outbox/``, see ``eventsys.mail.outbox_key``).
 
 ``SMS_BACKEND`` chooses: ``outbox`` (the default) writes each message as a
 ``<uuid>.sms.txt`` file that admins read in the app, so the demo and tests stay offline;
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -25,6 +23,7 @@ from urllib.request import Request, urlopen
 from flask_babel import lazy_gettext as _l
 
 from eventsys.errors import RuleViolation
+from eventsys.files import FileStore
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job, queue_after_commit
 from eventsys.masking import mask_phone
@@ -59,7 +58,7 @@ def normalise_number(number: str) -> str:
     return digits
 
 
-def queue_sms(session, *, to: str, text: str, purpose: str) -> Job:
+def queue_sms(session, *, to: str, text: str, purpose: str, volunteer_id: int | None = None) -> Job:
     """Send ``text`` to ``to`` once this session's transaction commits (nothing is sent for
     a rolled-back change); the caller commits, then calls ``jobs.tasks.enqueue_queued`` (or
     ``registration.tasks.commit_and_notify``). ``purpose`` says why, for the admins' list of
@@ -68,38 +67,42 @@ def queue_sms(session, *, to: str, text: str, purpose: str) -> Job:
     number = normalise_number(to)
     if not text.strip():
         raise RuleViolation(_l("The message is empty."), field="text")
-    job = create_job(session, kind=SMS_JOB, params={"to": number, "text": text, "purpose": purpose})
+    params: dict = {"to": number, "text": text, "purpose": purpose}
+    if volunteer_id:  # names its outbox file, so erasing the person removes it
+        params["volunteer_id"] = volunteer_id
+    job = create_job(session, kind=SMS_JOB, params=params)
     queue_after_commit(session, job)
     return job
 
 
-def deliver_sms(sms: OutgoingSms, *, config: dict, outbox: Path) -> str:
+def deliver_sms(sms: OutgoingSms, *, config: dict, outbox: FileStore, volunteer_id: int | None = None) -> str:
     """Send ``sms`` through ``config["SMS_BACKEND"]``; returns the gateway's message id or
     the outbox file name. Raises :class:`SmsNotSent` (the calling job retries)."""
     backend = config.get("SMS_BACKEND") or "outbox"
     if backend == "thaibulksms":
         return send_thaibulksms(sms, config=config)
     if backend == "outbox":
-        return write_to_outbox(sms, outbox=outbox)
+        return write_to_outbox(sms, outbox=outbox, volunteer_id=volunteer_id)
     raise ValueError(f"unknown SMS_BACKEND {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
-def write_to_outbox(sms: OutgoingSms, *, outbox: Path) -> str:
-    """One file per message, readable by its owner only, renamed into place whole."""
-    outbox.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}{OUTBOX_SUFFIX}"
-    temporary = outbox / (name + ".tmp")
+def write_to_outbox(sms: OutgoingSms, *, outbox: FileStore, volunteer_id: int | None = None) -> str:
+    """One stored file per message (owner-only on disk, written whole); returns its name."""
+    from eventsys.mail import outbox_key
+
     content = f"To: {sms.to}\nDate: {formatdate(localtime=False)}\n\n{sms.text}\n"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(content)
-    temporary.rename(outbox / name)  # readers never see half a message
-    return name
+    key = outbox.put(outbox_key(OUTBOX_SUFFIX, volunteer_id=volunteer_id), content.encode("utf-8"))
+    return key.rsplit("/", 1)[1]
 
 
 def read_outbox_file(path: Path) -> dict[str, str]:
     """The number, date and text of an outbox SMS file (as :func:`write_to_outbox` wrote it)."""
-    head, _blank, text = path.read_text(encoding="utf-8").partition("\n\n")
+    return parse_outbox_sms(path.read_bytes())
+
+
+def parse_outbox_sms(content: bytes) -> dict[str, str]:
+    """The number, date and text of an outbox SMS (as :func:`write_to_outbox` wrote it)."""
+    head, _blank, text = content.decode("utf-8").partition("\n\n")
     headers = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
     return {"to": headers.get("To", ""), "date": headers.get("Date", ""), "text": text.rstrip("\n")}
 

@@ -11,6 +11,7 @@ from eventsys.certificates import services
 from eventsys.certificates.models import Certificate
 from eventsys.db import db
 from eventsys.errors import Conflict
+from eventsys.files import LocalStore, current_store
 
 
 def design(event, actor, now, pattern: str):
@@ -199,7 +200,7 @@ def test_svg_that_could_hang_the_renderer_or_hide_a_fetch_is_refused(tmp_path, d
     from eventsys.errors import RuleViolation
 
     with pytest.raises(RuleViolation) as error:
-        uploads.store_image(data, upload_dir=tmp_path, field="logo")
+        uploads.store_image(data, files=LocalStore(tmp_path), field="logo")
     assert words in str(error.value.message) and error.value.fields.keys() == {"logo"}
 
 
@@ -211,7 +212,9 @@ def test_ordinary_svg_with_a_few_uses_is_kept(tmp_path):
         + "".join(f'<use href="#leaf" x="{i * 10}"/>' for i in range(12))
         + '<style>circle { fill: #c00 }</style><rect style="fill: url(#g)"/>'
     )
-    stored = (tmp_path / uploads.store_image(logo, upload_dir=tmp_path, field="logo")).read_text()
+    stored = (
+        tmp_path / "uploads" / uploads.store_image(logo, files=LocalStore(tmp_path), field="logo")
+    ).read_text()
     assert stored.count("<use") == 12 and "fill: #c00" in stored and "url(#g)" in stored
 
 
@@ -252,16 +255,11 @@ def test_a_preview_that_takes_too_long_answers_503_in_the_readers_language(
     app, client, login, make_user, make_event, now, lang, words
 ):
     import time
-    from pathlib import Path
-
-    from eventsys.certificates import tasks
 
     organizer = make_user()
     plain, heavy = make_event(owner=organizer), make_event(owner=organizer)
     design(plain, organizer, now, "{n:04d}/{be_year}")
-    folder = Path(tasks.upload_dir()) / "certificates"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "old-bomb.svg").write_bytes(use_bomb())  # stored before uploads refused it
+    current_store().put("uploads/certificates/old-bomb.svg", use_bomb())  # stored before uploads refused it
     design(heavy, organizer, now, "{n:04d}/{be_year}").logo_path = "certificates/old-bomb.svg"
     db.session.commit()
     login(organizer)

@@ -14,6 +14,7 @@ from eventsys.certificates import services, uploads
 from eventsys.certificates.models import Certificate, CertificateDesign
 from eventsys.db import begin_write, db
 from eventsys.errors import RuleViolation
+from eventsys.files import LocalStore
 
 
 def design_rule(event, actor, now, **rule):
@@ -248,8 +249,8 @@ def _png(size=(40, 20)) -> bytes:
 
 def test_upload_accepts_png_and_reencodes_it(tmp_path):
     data = _png() + b"<script>alert(1)</script>"  # trailing junk is dropped by re-encoding
-    name = uploads.store_image(data, upload_dir=tmp_path, field="logo")
-    stored = (tmp_path / name).read_bytes()
+    name = uploads.store_image(data, files=LocalStore(tmp_path), field="logo")
+    stored = (tmp_path / "uploads" / name).read_bytes()
     assert name.endswith(".png") and stored.startswith(b"\x89PNG") and b"script" not in stored
 
 
@@ -261,13 +262,13 @@ def test_upload_sniffs_content_not_extension(tmp_path):
         b"\x89PNG\r\n\x1a\nbroken",
     ):
         with pytest.raises(RuleViolation) as error:
-            uploads.store_image(bad, upload_dir=tmp_path, field="logo")
+            uploads.store_image(bad, files=LocalStore(tmp_path), field="logo")
         assert error.value.fields == {"logo": error.value.message}
 
 
 def test_upload_size_limit(tmp_path):
     with pytest.raises(RuleViolation):
-        uploads.store_image(_png() + b"0" * 100, upload_dir=tmp_path, field="logo", max_bytes=100)
+        uploads.store_image(_png() + b"0" * 100, files=LocalStore(tmp_path), field="logo", max_bytes=100)
 
 
 def test_svg_is_sanitised(tmp_path):
@@ -279,11 +280,15 @@ def test_svg_is_sanitised(tmp_path):
       <use href="#c"/><circle id="c" r="4" fill="url(#g)" onclick="alert(3)" style="fill:url(http://evil.example/)"/>
       <style>@import url(http://evil.example/a.css);</style>
     </svg>"""
-    cleaned = (tmp_path / uploads.store_image(svg, upload_dir=tmp_path, field="logo")).read_text()
+    cleaned = (
+        tmp_path / "uploads" / uploads.store_image(svg, files=LocalStore(tmp_path), field="logo")
+    ).read_text()
     for bad in ("script", "foreignObject", "onload", "onclick", "evil.example", "@import"):
         assert bad not in cleaned
     assert 'href="#c"' in cleaned and "circle" in cleaned
     with pytest.raises(RuleViolation):
         uploads.store_image(
-            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg/>', upload_dir=tmp_path, field="logo"
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg/>',
+            files=LocalStore(tmp_path),
+            field="logo",
         )

@@ -5,6 +5,7 @@ from email import message_from_bytes
 import pytest
 
 from eventsys.db import db
+from eventsys.files import LocalStore
 from eventsys.jobs.models import Job, JobStatus
 from eventsys.jobs.services import create_job, job_payload
 from eventsys.jobs.tasks import job_task
@@ -63,8 +64,8 @@ def test_outbox_delivery_with_inline_image_and_thai_subject(tmp_path):
         html='<p>เรียน คุณสมศรี</p><img src="cid:qr">',
         attachments=[Attachment("ticket.png", "image/png", b"\x89PNG fake", content_id="qr")],
     )
-    name = deliver(mail, config={"MAIL_SENDER": "noreply@example.org"}, outbox=tmp_path)
-    message = message_from_bytes((tmp_path / name).read_bytes())
+    name = deliver(mail, config={"MAIL_SENDER": "noreply@example.org"}, outbox=LocalStore(tmp_path))
+    message = message_from_bytes((tmp_path / "outbox" / name).read_bytes())
     assert str(message["Subject"]).startswith("=?utf-8?") or "ยืนยัน" in str(message["Subject"])
     from email.header import decode_header, make_header
 

@@ -16,6 +16,7 @@ that is neither there nor in :data:`PUBLIC_BY_DESIGN` fails
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -118,10 +119,10 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
     from eventsys.certificates.services import issue_certificates
     from eventsys.events.models import QuestionKind
     from eventsys.events.services import QuestionData, add_question
+    from eventsys.files import current_store
     from eventsys.jobs.services import create_job, mark_done, mark_failed
     from eventsys.registration.models import IdentityReview
-    from eventsys.registration.tasks import outbox_path
-    from eventsys.volunteers.tasks import report_path
+    from eventsys.volunteers.tasks import report_key
 
     def build(label: str) -> World:
         owner = make_user("organizer", email=f"owner-{label}@example.org")
@@ -152,7 +153,7 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
         import_job = create_job(
             db.session,
             kind="volunteer_import",
-            params={"path": "gone.csv", "filename": "people.csv", "language": "th"},
+            params={"key": "volunteer_imports/gone.csv", "filename": "people.csv", "language": "th"},
             actor=owner,
         )
         row = {"number": 2, "status": "skipped", "reason": "no name", "name": "", "volunteer_id": None}
@@ -178,15 +179,20 @@ def build_world(app, now, make_user, make_event, make_checkin_registration, make
         failed_mail = create_job(db.session, kind="registration_mail", params=mail_params)
         mark_failed(failed_mail, error="SMTPRecipientsRefused", now=now)
         db.session.commit()
-        certificate_tasks.export_path(certificate_job.id, "zip").write_bytes(b"PK\x05\x06" + bytes(18))
-        report_path(import_job.id).write_text(json.dumps([{**row, "values": {"first_name": ""}}]))
-        outbox = outbox_path()
-        outbox.mkdir(parents=True, exist_ok=True)
-        outbox_name = f"message{label}"
-        (outbox / f"{outbox_name}.eml").write_text(
-            f"To: {registration.volunteer.email or 'person@example.org'}\nSubject: ticket {label}\n"
-            "Date: Thu, 12 Nov 2015 10:00:00 +0700\nContent-Type: text/plain; charset=utf-8\n\nbody\n"
+        store = current_store()
+        store.put(
+            certificate_tasks.export_key(event.id, certificate_job.id, "zip"), b"PK\x05\x06" + bytes(18)
         )
+        store.put(report_key(import_job.id), json.dumps([{**row, "values": {"first_name": ""}}]).encode())
+        outbox_name = f"v{registration.volunteer_id}-{uuid.uuid4().hex}"
+        store.put(
+            f"outbox/{outbox_name}.eml",
+            (
+                f"To: {registration.volunteer.email or 'person@example.org'}\nSubject: ticket {label}\n"
+                "Date: Thu, 12 Nov 2015 10:00:00 +0700\nContent-Type: text/plain; charset=utf-8\n\nbody\n"
+            ).encode(),
+        )
+        db.session.commit()
         return World(
             owner=owner,
             staff=staff,

@@ -16,6 +16,7 @@ from eventsys.certificates import services, tasks
 from eventsys.certificates.views import pdf_response
 from eventsys.db import begin_write, db, utcnow
 from eventsys.events.services import can_manage, get_managed_event
+from eventsys.files import current_store
 from eventsys.openapi import error_responses
 from eventsys.web import ApiError, api_auth, api_user
 
@@ -58,7 +59,7 @@ def certificate_pdf(reference: str):
     data = services.render_certificate_pdf(
         db.session,
         certificate,
-        upload_dir=tasks.upload_dir(),
+        files=current_store(),
         base_url=current_app.config["BASE_URL"],
         time_limit=tasks.render_time_limit(),
     )

@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from eventsys.certificates import services, tasks
+from eventsys.certificates import services
 from eventsys.db import db
 from eventsys.events.models import Event
+from eventsys.files import current_store
 
 certificates_cli = AppGroup("certificates", help="Certificates.")
 
@@ -39,7 +40,7 @@ def generate(event_id: int, out: str, processes: int | None) -> None:
         data = services.bulk_render(
             db.session,
             event=event,
-            upload_dir=tasks.upload_dir(),
+            files=current_store(),
             base_url=current_app.config["BASE_URL"],
             output=output,
             processes=processes or int(current_app.config.get("CERTIFICATE_PROCESSES", 2)),

@@ -171,7 +171,10 @@ def _font_config() -> FontConfiguration:
 @lru_cache(maxsize=1)
 def _jinja() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True))
-    env.filters["file_url"] = lambda path: Path(path).as_uri() if path else ""
+    # a design's images come as data: URIs (read from the file store); files as file: URLs
+    env.filters["file_url"] = lambda path: (
+        (path if path.startswith("data:") else Path(path).as_uri()) if path else ""
+    )
     return env
 
 

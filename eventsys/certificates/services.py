@@ -21,6 +21,8 @@ gap numbering ever has, and one printed by a concurrent issuer at the same momen
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import re
 import secrets
@@ -28,7 +30,6 @@ import string
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,7 @@ from eventsys.checkin.models import CheckIn
 from eventsys.db import begin_write
 from eventsys.errors import Conflict, NotFound, RuleViolation
 from eventsys.events.models import AgendaSession, Event
+from eventsys.files import FileMissing, FileStore
 from eventsys.i18n import ENGLISH_MONTHS, THAI_MONTHS, be_year, thai_digits, to_local
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.volunteers.models import Volunteer
@@ -565,9 +567,36 @@ def _digits(design: CertificateDesign, text: str) -> str:
     return thai_digits(text) if design.use_thai_digits else text
 
 
-def layout_for(design: CertificateDesign, event: Event, *, upload_dir: str | Path) -> pdf.CertificateLayout:
-    def upload(path: str) -> str:
-        return str(Path(upload_dir) / path) if path else ""
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+
+
+def image_uri(files: FileStore, path: str, *, what: str) -> str:
+    """A design image (``path`` as stored on the design) as a ``data:`` URI, read from the
+    file store; "" for no image. Raises Conflict naming the image when its file is missing:
+    a certificate is never drawn without the logo or signature its design asks for."""
+    if not path:
+        return ""
+    try:
+        data = files.get(f"uploads/{path}")
+    except (FileMissing, ValueError):
+        raise Conflict(
+            _l(
+                "The %(what)s image of this certificate design is missing from the file store. "
+                "Upload it again on the design page; no certificate is made without it.",
+                what=what,
+            ),
+            code="image_missing",
+        ) from None
+    kind = IMAGE_TYPES.get(path.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def layout_for(design: CertificateDesign, event: Event, *, files: FileStore) -> pdf.CertificateLayout:
+    """What every certificate of the event shares; the design's images read from ``files``
+    (Conflict if one is missing)."""
+
+    def upload(path: str, what: str) -> str:
+        return image_uri(files, path, what=str(what))
 
     wording = WORDING[design.language]
     shared_body = "" if "{name" in design.body else _digits(design, _body(design, event, name=""))
@@ -579,10 +608,14 @@ def layout_for(design: CertificateDesign, event: Event, *, upload_dir: str | Pat
         given_line=_digits(design, given_line),
         language=design.language,
         paper=design.paper,
-        logo_path=upload(design.logo_path),
-        background_path=upload(design.background_path),
+        logo_path=upload(design.logo_path, _l("logo")),
+        background_path=upload(design.background_path, _l("background")),
         signatories=tuple(
-            pdf.Signatory(s["name"], s.get("position", ""), upload(s.get("signature_path", "")))
+            pdf.Signatory(
+                s["name"],
+                s.get("position", ""),
+                upload(s.get("signature_path", ""), _l("signature (%(name)s)", name=s["name"])),
+            )
             for s in design.signatories or []
         ),
         intro=wording["intro"],
@@ -646,7 +679,11 @@ _background_cache: dict[tuple[int, str, str], bytes] = {}
 
 
 def background_for(renderer: pdf.Renderer, design: CertificateDesign, layout: pdf.CertificateLayout) -> bytes:
-    key = (design.id, design.updated_at.isoformat() if design.updated_at else "", repr(layout))
+    key = (
+        design.id,
+        design.updated_at.isoformat() if design.updated_at else "",
+        hashlib.sha256(repr(layout).encode()).hexdigest(),  # the layout holds the images
+    )
     if key not in _background_cache:
         if len(_background_cache) > 32:
             _background_cache.clear()
@@ -658,7 +695,7 @@ def render_certificate_pdf(
     session,
     certificate: Certificate,
     *,
-    upload_dir: str | Path,
+    files: FileStore,
     base_url: str,
     time_limit: float | None = None,
 ) -> bytes:
@@ -667,8 +704,8 @@ def render_certificate_pdf(
     registration = certificate.registration
     event = registration.event
     design = get_design(session, event=event)
-    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),), time_limit=time_limit)
-    layout = layout_for(design, event, upload_dir=upload_dir)
+    renderer = pdf.Renderer(time_limit=time_limit)
+    layout = layout_for(design, event, files=files)
     people = people_for([certificate], design=design, event=event, base_url=base_url)
     return pdf.render_certificates(
         renderer, layout, people, background=background_for(renderer, design, layout)
@@ -679,13 +716,13 @@ def sample_pdf(
     design: CertificateDesign,
     event: Event,
     *,
-    upload_dir: str | Path,
+    files: FileStore,
     base_url: str,
     time_limit: float | None = None,
 ) -> bytes:
     """A preview with a sample name and serial (the design need not be saved)."""
-    renderer = pdf.Renderer(allowed_dirs=(str(upload_dir),), time_limit=time_limit)
-    layout = layout_for(design, event, upload_dir=upload_dir)
+    renderer = pdf.Renderer(time_limit=time_limit)
+    layout = layout_for(design, event, files=files)
     sample_name = "นางสาวสมศรี ใจดี" if design.language == "th" else "Ms Somsri Jaidee"
     be = be_year(to_local(event.ends_at))
     person = person_for(
@@ -708,7 +745,7 @@ def bulk_render(
     session,
     *,
     event: Event,
-    upload_dir: str | Path,
+    files: FileStore,
     base_url: str,
     output: str,
     processes: int = 1,
@@ -718,7 +755,7 @@ def bulk_render(
     one merged PDF for printing (``"pdf"``)."""
     certificates = [c for c in event_certificates(session, event=event) if c.is_valid]
     design = get_design(session, event=event)
-    layout = layout_for(design, event, upload_dir=upload_dir)
+    layout = layout_for(design, event, files=files)
     people = people_for(certificates, design=design, event=event, base_url=base_url)
     names = [certificate_filename(c) for c in certificates]
     total = len(people)
@@ -728,12 +765,12 @@ def bulk_render(
         chunks = pdf.render_in_chunks(
             layout,
             people,
-            allowed_dirs=(str(upload_dir),),
+            allowed_dirs=(),
             processes=processes,
             merged=True,
             progress=progress,
         )
-        background = pdf.render_background(pdf.Renderer(allowed_dirs=(str(upload_dir),)), layout)
+        background = pdf.render_background(pdf.Renderer(), layout)
         return pdf.stack_merged(background, chunks)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -741,7 +778,7 @@ def bulk_render(
         for files in pdf.render_in_chunks(
             layout,
             people,
-            allowed_dirs=(str(upload_dir),),
+            allowed_dirs=(),
             processes=processes,
             merged=False,
             progress=progress,

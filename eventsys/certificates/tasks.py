@@ -8,17 +8,14 @@ from flask import current_app
 
 from eventsys.certificates import services
 from eventsys.events.models import Event
+from eventsys.files import current_store
 from eventsys.jobs.tasks import job_task
 from eventsys.mail import Attachment, OutgoingMail, deliver
 
 
-def export_dir() -> Path:
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def upload_dir() -> str:
+    """The folder printed documents may read files from (badges and sheets use none; the
+    certificate designs' images come from the file store)."""
     return str(Path(current_app.instance_path) / "uploads")
 
 
@@ -27,29 +24,32 @@ def render_time_limit() -> float:
     return float(current_app.config.get("PDF_RENDER_TIMEOUT", 30.0))
 
 
-def export_path(job_id: int, output: str) -> Path:
-    return export_dir() / f"certificates-{job_id}.{'pdf' if output == 'pdf' else 'zip'}"
+def export_prefix(event_id: int) -> str:
+    """Bulk outputs of an event (an erasure deletes them all: they hold every name)."""
+    return f"exports/event-{event_id}-"
+
+
+def export_key(event_id: int, job_id: int, output: str) -> str:
+    return f"{export_prefix(event_id)}certificates-{job_id}.{'pdf' if output == 'pdf' else 'zip'}"
 
 
 @job_task("certificates_bulk")
 def bulk_certificates(job, session, progress):
-    """``params``: ``event_id``, ``output`` ("zip" or "pdf"). Writes the file to instance/exports."""
+    """``params``: ``event_id``, ``output`` ("zip" or "pdf"). Stores the file (``exports/``),
+    kept ``FILE_RETENTION_DAYS``."""
     event = session.get(Event, job.params["event_id"])
     output = job.params.get("output", "zip")
     data = services.bulk_render(
         session,
         event=event,
-        upload_dir=upload_dir(),
+        files=current_store(),
         base_url=current_app.config["BASE_URL"],
         output=output,
         processes=int(current_app.config.get("CERTIFICATE_PROCESSES", 2)),
         progress=progress,
     )
-    path = export_path(job.id, output)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-    return {"file": path.name, "bytes": len(data)}
+    key = current_store().put(export_key(event.id, job.id, output), data)
+    return {"file": key.rsplit("/", 1)[1], "bytes": len(data)}
 
 
 @job_task("certificates_email")
@@ -61,7 +61,7 @@ def email_certificates(job, session, progress):
         for c in services.event_certificates(session, event=event)
         if c.is_valid and c.registration.volunteer.email
     ]
-    outbox = Path(current_app.instance_path) / "outbox"
+    store = current_store()
     sent = 0
     progress(0, len(certificates))
     for certificate in certificates:
@@ -69,7 +69,7 @@ def email_certificates(job, session, progress):
         data = services.render_certificate_pdf(
             session,
             certificate,
-            upload_dir=upload_dir(),
+            files=store,
             base_url=current_app.config["BASE_URL"],
             time_limit=render_time_limit(),
         )
@@ -84,7 +84,7 @@ def email_certificates(job, session, progress):
             ),
             attachments=[Attachment(services.certificate_filename(certificate), "application/pdf", data)],
         )
-        deliver(mail, config=current_app.config, outbox=outbox)
+        deliver(mail, config=current_app.config, outbox=store, volunteer_id=volunteer.id)
         sent += 1
         if sent % 20 == 0:
             progress(sent)

@@ -4,7 +4,8 @@ Only PNG, JPEG and SVG, recognised by their content (never by the file name). Ra
 decoded and re-encoded with Pillow (metadata and anything hidden after the image is dropped,
 size capped); SVG is parsed and rebuilt without scripts, ``foreignObject``, event-handler
 attributes or references to anything outside the file. Files are stored under the upload
-folder by the hash of their cleaned content.
+store (``eventsys.files``, key ``uploads/certificates/<hash>.<ext>``) by the hash of their
+cleaned content.
 
 An SVG that would make the renderer work without end is refused outright, with a message
 saying why: too many elements, too many ``<use>``, or a ``<use>`` of something that itself
@@ -19,12 +20,12 @@ import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from eventsys.errors import RuleViolation
+from eventsys.files import FileStore
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 4000 * 4000
@@ -200,14 +201,11 @@ def _clean_element(element: ET.Element) -> None:
             del element.attrib[name]
 
 
-def store_image(data: bytes, *, upload_dir: str | Path, field: str, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
-    """Clean and store an uploaded image; returns its path relative to ``upload_dir``."""
+def store_image(data: bytes, *, files: FileStore, field: str, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
+    """Clean and store an uploaded image (key ``uploads/<returned name>``); returns the name
+    kept on the design, e.g. ``certificates/3f2a….png``."""
     cleaned, extension = clean_image(data, field=field, max_bytes=max_bytes)
     name = f"{SUBFOLDER}/{hashlib.sha256(cleaned).hexdigest()[:24]}.{extension}"
-    target = Path(upload_dir) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        temporary = target.with_suffix(".tmp")
-        temporary.write_bytes(cleaned)
-        temporary.replace(target)
+    if not files.exists(f"uploads/{name}"):
+        files.put(f"uploads/{name}", cleaned)
     return name

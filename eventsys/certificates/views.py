@@ -19,6 +19,7 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import RuleViolation
 from eventsys.events.services import get_managed_event
 from eventsys.extensions import limiter
+from eventsys.files import FileMissing, current_store
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
 from eventsys.registration.models import Registration
@@ -87,9 +88,7 @@ def _upload(file, field: str) -> str | None:
     if not file or not getattr(file, "filename", ""):
         return None
     limit = int(current_app.config.get("CERTIFICATE_UPLOAD_MAX_BYTES", uploads.MAX_UPLOAD_BYTES))
-    return uploads.store_image(
-        file.read(limit + 1), upload_dir=tasks.upload_dir(), field=field, max_bytes=limit
-    )
+    return uploads.store_image(file.read(limit + 1), files=current_store(), field=field, max_bytes=limit)
 
 
 def _apply_form_errors(form: DesignForm, error: RuleViolation) -> None:
@@ -205,7 +204,7 @@ def preview(event_id: int):
     data = services.sample_pdf(
         sample,
         event,
-        upload_dir=tasks.upload_dir(),
+        files=current_store(),
         base_url=current_app.config["BASE_URL"],
         time_limit=tasks.render_time_limit(),
     )
@@ -256,7 +255,7 @@ def download(event_id: int, certificate_id: int):
     data = services.render_certificate_pdf(
         db.session,
         certificate,
-        upload_dir=tasks.upload_dir(),
+        files=current_store(),
         base_url=current_app.config["BASE_URL"],
         time_limit=tasks.render_time_limit(),
     )
@@ -324,14 +323,17 @@ def job_file(event_id: int, job_id: int):
     if job.kind != "certificates_bulk" or str(job.status) != "done":
         abort(404)
     output = job.params.get("output", "zip")
-    path = tasks.export_path(job.id, output)
-    if not path.exists():
+    key = tasks.export_key(event.id, job.id, output)
+    try:
+        data = current_store().get(key)
+    except FileMissing:  # expired (FILE_RETENTION_DAYS) or removed with an erased person
         abort(404)
     mimetype = "application/pdf" if output == "pdf" else "application/zip"
+    suffix = ".pdf" if output == "pdf" else ".zip"
     return Response(
-        path.read_bytes(),
+        data,
         mimetype=mimetype,
-        headers={"Content-Disposition": content_disposition(f"certificates-{event.id}{path.suffix}")},
+        headers={"Content-Disposition": content_disposition(f"certificates-{event.id}{suffix}")},
     )
 
 
@@ -416,7 +418,7 @@ def manage_download(token: str):
     data = services.render_certificate_pdf(
         db.session,
         certificate,
-        upload_dir=tasks.upload_dir(),
+        files=current_store(),
         base_url=current_app.config["BASE_URL"],
         time_limit=tasks.render_time_limit(),
     )

@@ -26,13 +26,13 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import current_app, has_app_context
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from eventsys.db import db
+from eventsys.files import current_store
 from eventsys.jobs import services
 from eventsys.jobs.models import Job
 from eventsys.jobs.queue import huey
@@ -184,6 +184,7 @@ def send_sms(job, session, progress):
     sent = deliver_sms(
         OutgoingSms(to=job.params["to"], text=job.params["text"]),
         config=config,
-        outbox=Path(current_app.instance_path) / "outbox",
+        outbox=current_store(),
+        volunteer_id=job.params.get("volunteer_id"),
     )
     return {"sent": sent, "backend": config.get("SMS_BACKEND") or "outbox"}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app
 
+from eventsys.files import FileStore, current_store
 from eventsys.jobs.tasks import enqueue_queued, job_task
 from eventsys.mail import deliver
 from eventsys.registration.identity import MESSAGE_JOB
@@ -13,8 +12,9 @@ from eventsys.registration.models import Registration
 from eventsys.registration.services import MAIL_JOB
 
 
-def outbox_path() -> Path:
-    return Path(current_app.instance_path) / "outbox"
+def outbox_store() -> FileStore:
+    """Where kept messages go (``outbox/`` of the app's file store)."""
+    return current_store()
 
 
 @job_task(MAIL_JOB, retries=3)
@@ -26,8 +26,11 @@ def send_registration_mail(job, session, progress):
         return {"skipped": "no registration or no e-mail"}
     with current_app.test_request_context("/", base_url=base_url()):
         mail = build_notice(registration, job.params["notice"])
-    sent = deliver(mail, config=current_app.config, outbox=outbox_path())
-    return {"sent": sent, "to": mail.to, "notice": job.params["notice"]}
+    sent = deliver(
+        mail, config=current_app.config, outbox=outbox_store(), volunteer_id=registration.volunteer_id
+    )
+    # no address in the result: the job row outlives the person's erasure
+    return {"sent": sent, "notice": job.params["notice"]}
 
 
 def commit_and_notify(session) -> None:
@@ -66,6 +69,7 @@ def send_identity_message(job, session, progress):
     if event is None and registrations:
         event = registrations[0].event
     sent = []
+    volunteer_id = registrations[0].volunteer_id if registrations else params.get("volunteer_id")
     with (
         current_app.test_request_context("/", base_url=base_url()),
         force_locale(params.get("language") or "th"),
@@ -74,13 +78,16 @@ def send_identity_message(job, session, progress):
         text = identity_text(message, params, event_title=event.title if event else "", links=links)
         if params.get("to_phone"):
             deliver_sms(
-                OutgoingSms(to=params["to_phone"], text=text), config=current_app.config, outbox=outbox_path()
+                OutgoingSms(to=params["to_phone"], text=text),
+                config=current_app.config,
+                outbox=outbox_store(),
+                volunteer_id=volunteer_id,
             )
             sent.append("sms")
         if params.get("to_email"):
             subject = IDENTITY_SUBJECTS[message] % {"code": params.get("code", "")}
             mail = OutgoingMail(to=params["to_email"], subject=str(subject), text=text)
-            deliver(mail, config=current_app.config, outbox=outbox_path())
+            deliver(mail, config=current_app.config, outbox=outbox_store(), volunteer_id=volunteer_id)
             sent.append("email")
     if "code" in params:
         params["code"] = "(sent)"

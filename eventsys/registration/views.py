@@ -3,6 +3,7 @@ and the admins' outbox (e-mail, SMS, failed deliveries)."""
 
 from __future__ import annotations
 
+import re
 from email import message_from_bytes, policy
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import Conflict, RuleViolation
 from eventsys.events import services as event_services
 from eventsys.extensions import limiter
+from eventsys.files import FileMissing
 from eventsys.privacy.services import record_consents
 from eventsys.registration import deliveries, identity, services
 from eventsys.registration import export as export_module
@@ -30,7 +32,7 @@ from eventsys.registration.forms import (
 )
 from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
 from eventsys.registration.qr import qr_png, qr_svg, ticket_card_png
-from eventsys.registration.tasks import commit_and_notify, outbox_path
+from eventsys.registration.tasks import commit_and_notify, outbox_store
 from eventsys.registration.tickets import signer
 from eventsys.volunteers import thai
 from eventsys.volunteers.models import Volunteer
@@ -444,25 +446,29 @@ def ticket_svg(token: str):
 # --- the admins' view of the outbox (e-mail and SMS) and of failed deliveries ------------------
 
 
+#: an outbox e-mail's name: ``<hex>`` or ``v<volunteer id>-<hex>`` (``mail.outbox_key``)
+_OUTBOX_NAME = re.compile(r"^(v[0-9]+-)?[0-9a-f]{32}$")
+
+
 @bp.get("/admin/outbox")
 @role_required()
 def outbox():
     """The e-mail and SMS files kept instead of sent, newest first, and the messages whose
     sending failed for good (each with a button to try again)."""
-    folder = outbox_path()
-    files = (
-        sorted(
-            [*folder.glob("*.eml"), *folder.glob(f"*{sms.OUTBOX_SUFFIX}")],
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )[:200]
-        if folder.exists()
-        else []
-    )
+    store = outbox_store()
+    kept = sorted(
+        (i for i in store.list("outbox/") if i.key.endswith((".eml", sms.OUTBOX_SUFFIX))),
+        key=lambda i: i.modified_at,
+        reverse=True,
+    )[:200]
     messages = []
-    for path in files:
-        if path.name.endswith(sms.OUTBOX_SUFFIX):
-            message = sms.read_outbox_file(path)
+    for info in kept:
+        try:
+            content = store.get(info.key)
+        except FileMissing:  # removed (expired, erased) since the listing
+            continue
+        if info.key.endswith(sms.OUTBOX_SUFFIX):
+            message = sms.parse_outbox_sms(content)
             first_line = message["text"].split("\n", 1)[0]
             messages.append(
                 {
@@ -474,11 +480,11 @@ def outbox():
                 }
             )
         else:
-            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            message = message_from_bytes(content, policy=policy.default)
             messages.append(
                 {
                     "channel": "email",
-                    "name": path.stem,
+                    "name": info.key.rsplit("/", 1)[1].removesuffix(".eml"),
                     "to": message["To"],
                     "subject": message["Subject"],
                     "date": message["Date"],
@@ -513,12 +519,13 @@ def retry_delivery(job_id: int):
 @bp.get("/admin/outbox/<name>")
 @role_required()
 def outbox_message(name: str):
-    if not name.isalnum():
+    if not _OUTBOX_NAME.match(name):
         raise NotFound()
-    path = outbox_path() / f"{name}.eml"
-    if not path.exists():
-        raise NotFound()
-    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    try:
+        content = outbox_store().get(f"outbox/{name}.eml")
+    except FileMissing:
+        raise NotFound() from None
+    message = message_from_bytes(content, policy=policy.default)
     body = message.get_body(preferencelist=("plain",))
     attachments = [part.get_filename() for part in message.iter_attachments() if part.get_filename()]
     return render_template(

@@ -3,30 +3,49 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import force_locale
 
 from eventsys.accounts.models import User
 from eventsys.db import utcnow
+from eventsys.files import current_store
 from eventsys.jobs.tasks import job_task
-from eventsys.volunteers import services, sheets
+from eventsys.volunteers import services, sheets, thai
 from eventsys.volunteers.crypto import cipher
 
 #: outcomes kept in the job record for the report page; the full list is in a file
 SHOWN_OUTCOMES = 1000
 
 
-def imports_dir() -> Path:
-    """Where uploads wait for their import, and where reports are kept."""
-    path = Path(current_app.instance_path) / "volunteer_imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def upload_key(user_id: int, token: str) -> str:
+    """Where an upload waits for its import (kept ``FILE_RETENTION_DAYS`` if abandoned)."""
+    return f"volunteer_imports/upload-{user_id}-{token}"
 
 
-def report_path(job_id: int) -> Path:
-    return imports_dir() / f"job-{job_id}-report.json"
+def report_key(job_id: int) -> str:
+    """Every row's outcome of an import (national IDs masked), kept ``FILE_RETENTION_DAYS``."""
+    return f"volunteer_imports/job-{job_id}-report.json"
+
+
+def mask_identifier(text: str) -> str:
+    """A national ID or passport number as typed in a sheet, with only its last three
+    characters kept (``x-xxxx-xxxxx-12-3``): a skipped row's ID is often malformed."""
+    digits = "".join(ch for ch in text if ch.isalnum())
+    if not digits:
+        return ""
+    if len(digits) < 4:
+        return "•••"
+    return thai.mask_national_id_tail(digits[-4:])
+
+
+def report_values(values: dict[str, str] | None) -> dict[str, str] | None:
+    """A skipped row's values as the report keeps them: identifiers masked."""
+    if values is None:
+        return None
+    return {
+        field: mask_identifier(value) if field in ("national_id", "passport_no") else value
+        for field, value in values.items()
+    }
 
 
 def run_sheet_import(session, sheet: sheets.Sheet, *, actor, progress) -> list[services.RowOutcome]:
@@ -40,12 +59,14 @@ def run_sheet_import(session, sheet: sheets.Sheet, *, actor, progress) -> list[s
 def import_volunteers(job, session, progress):
     params = job.params
     actor = session.get(User, job.created_by_id) if job.created_by_id else None
-    path = Path(params["path"])
-    with force_locale(params.get("language", "th")):
+    store = current_store()
+    key = params["key"]
+    with force_locale(params.get("language", "th")), store.local_copy(key) as path:
         try:  # the limits are checked over the whole file before a row is saved
             total = sheets.count_rows(path, filename=params["filename"])
         except sheets.SheetError:
-            path.unlink(missing_ok=True)  # a refused upload is not kept
+            store.delete(key)  # a refused upload is not kept
+            session.commit()
             raise
         progress(0, total)
         sheet = sheets.open_sheet(path, filename=params["filename"])
@@ -57,12 +78,12 @@ def import_volunteers(job, session, progress):
             "reason": o.reason,
             "name": o.name,
             "volunteer_id": o.volunteer_id,
-            "values": o.values if o.status == "skipped" else None,
+            "values": report_values(o.values) if o.status == "skipped" else None,
         }
         for o in outcomes
     ]
-    report_path(job.id).write_text(json.dumps(rows, ensure_ascii=False))
-    path.unlink(missing_ok=True)
+    store.put(report_key(job.id), json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+    store.delete(key)
     progress(len(rows), len(rows))  # commits
     services.tidy_after_import(session.get_bind(), outcomes)
     return {

@@ -20,6 +20,7 @@ from eventsys import audit
 from eventsys.accounts.models import Role
 from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, RuleViolation
+from eventsys.files import FileMissing, current_store
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
 from eventsys.registration.tasks import commit_and_notify
@@ -339,10 +340,10 @@ def merge():
 # --- import ----------------------------------------------------------------------------------
 
 
-def _upload_path(token: str) -> Path:
-    from eventsys.volunteers.tasks import imports_dir
+def _upload_key(token: str) -> str:
+    from eventsys.volunteers.tasks import upload_key
 
-    return imports_dir() / f"upload-{current_user.id}-{token}"
+    return upload_key(current_user.id, token)
 
 
 def _preview(path: Path, filename: str) -> dict:
@@ -374,14 +375,18 @@ def import_upload():
             form.file.errors = [_("File: only .xlsx and .csv files can be imported.")]
         else:
             token = f"{secrets.token_hex(16)}.{kind}"
-            path = _upload_path(token)
-            upload.save(path)
+            store = current_store()
+            key = store.put(_upload_key(token), upload.read())
             try:
-                preview = _preview(path, filename)
+                with store.local_copy(key) as path:
+                    preview = _preview(path, filename)
             except sheets.SheetError as error:
-                path.unlink(missing_ok=True)
+                db.session.rollback()
+                store.delete(key)
+                db.session.commit()
                 form.file.errors = [str(error.message)]
             else:
+                db.session.commit()  # the upload, for the import that may follow (any app host)
                 return render_template(
                     "volunteers/import_preview.html",
                     preview=preview,
@@ -399,7 +404,11 @@ def import_start():
 
     form = ImportStartForm()
     token = form.token.data or ""
-    if not form.validate_on_submit() or not _UPLOAD_TOKEN.match(token) or not _upload_path(token).exists():
+    if (
+        not form.validate_on_submit()
+        or not _UPLOAD_TOKEN.match(token)
+        or not current_store().exists(_upload_key(token))
+    ):
         flash(_("The uploaded file is gone; please upload it again."), "error")
         return redirect(url_for("volunteers.import_upload"))
     begin_write(db.session)
@@ -407,7 +416,7 @@ def import_start():
         db.session,
         kind="volunteer_import",
         params={
-            "path": str(_upload_path(token)),
+            "key": _upload_key(token),
             "filename": Path(form.filename.data or token).name,
             "language": _language(),
         },
@@ -438,12 +447,14 @@ def import_job(job_id: int):
 
 
 def _report_rows(job: Job) -> list[dict]:
-    from eventsys.volunteers.tasks import report_path
+    from eventsys.volunteers.tasks import report_key
 
-    path = report_path(job.id)
-    if job.status != "done" or not path.exists():
+    if job.status != "done":
         abort(404)
-    return json.loads(path.read_text())
+    try:  # gone after FILE_RETENTION_DAYS
+        return json.loads(current_store().get(report_key(job.id)))
+    except FileMissing:
+        abort(404)
 
 
 @bp.get("/import/<int:job_id>/errors.<kind>")

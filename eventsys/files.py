@@ -1,0 +1,285 @@
+"""Stored files: certificate images, import uploads and reports, bulk outputs, the outbox.
+
+Every file the app writes goes through one :class:`FileStore`, chosen by ``FILE_STORE``:
+
+- ``local`` (the default, one app host): files under the instance folder, in the folders of
+  :data:`FOLDERS`, written 0600 in folders 0700. A second app host does not see them.
+- ``database``: bytes in the ``stored_files`` table of the app's own database, so every app
+  host on that database sees the same files, and the database backup holds them. A write
+  takes effect with the caller's commit (like any other row).
+- ``s3://…`` (an S3-compatible store) is not supported yet and is refused at start-up.
+
+A key is a path such as ``outbox/v12-3f2a….eml``: its first part names the folder (and so
+how long it is kept, :data:`EXPIRING`). A file that should be there and is not raises
+:class:`FileMissing`; nobody gets half a document without being told.
+
+Files of the expiring folders older than ``FILE_RETENTION_DAYS`` (default 30) are removed by
+:func:`purge_expired`: ``flask files purge`` from cron, or daily by ``flask jobs worker``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import LargeBinary, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventsys.db import UTCDateTime, begin_write, db, utcnow
+from eventsys.errors import NotFound
+
+#: the folders (first part of a key) files may be stored in
+FOLDERS = ("uploads", "exports", "volunteer_imports", "outbox")
+#: folders whose files are removed after ``FILE_RETENTION_DAYS``: import uploads and
+#: reports, bulk outputs, kept messages. Certificate images (``uploads``) live as long as
+#: the designs that use them.
+EXPIRING = ("exports", "volunteer_imports", "outbox")
+DEFAULT_RETENTION_DAYS = 30
+STORES = ("local", "database")
+_KEY = re.compile(r"^[a-z_]+(/[A-Za-z0-9][A-Za-z0-9._-]*)+$")
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+class FileMissing(NotFound):
+    """A stored file that should exist does not (deleted, expired, or on another host's disk)."""
+
+    code = "file_missing"
+
+    def __init__(self, key: str):
+        super().__init__(_l("A stored file is missing: %(key)s", key=key))
+        self.key = key
+
+
+class StoredFile(db.Model):
+    """A file's bytes, for ``FILE_STORE=database``."""
+
+    __tablename__ = "stored_files"
+
+    #: the file's key, e.g. "exports/certificates-12.zip"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    key: str
+    size: int
+    modified_at: datetime
+
+
+def check_key(key: str) -> str:
+    """``key`` if it is a well-formed key in one of :data:`FOLDERS`; ValueError otherwise
+    (no ``..``, no absolute path, no hidden name)."""
+    if not _KEY.match(key) or ".." in key or key.split("/", 1)[0] not in FOLDERS:
+        raise ValueError(f"not a stored-file key: {key!r}")
+    return key
+
+
+class FileStore(Protocol):
+    def put(self, key: str, data: bytes) -> str: ...
+    def get(self, key: str) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> None: ...
+    def delete_prefix(self, prefix: str) -> int: ...
+    def list(self, prefix: str) -> list[FileInfo]: ...
+    def local_copy(self, key: str) -> contextlib.AbstractContextManager[Path]: ...
+
+
+class LocalStore:
+    """Files under ``root`` (the instance folder), owner-only."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def put(self, key: str, data: bytes) -> str:
+        """Write ``data`` whole (a reader never sees half a file), mode 0600."""
+        target = self.path(key)
+        self._make_folders(target.parent)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, target)
+        return key
+
+    def _make_folders(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists() and folder != self.root:
+            missing.append(folder)
+            folder = folder.parent
+        for made in reversed(missing):
+            made.mkdir(mode=FOLDER_MODE, exist_ok=True)
+            os.chmod(made, FOLDER_MODE)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise FileMissing(key) from None
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def delete_prefix(self, prefix: str) -> int:
+        found = self.list(prefix)
+        for info in found:
+            self.delete(info.key)
+        return len(found)
+
+    def list(self, prefix: str) -> list[FileInfo]:
+        """Files whose key starts with ``prefix`` (which starts with a folder name)."""
+        folder = prefix.split("/", 1)[0]
+        if folder not in FOLDERS or not (self.root / folder).is_dir():
+            return []
+        found = []
+        for path in (self.root / folder).rglob("*"):
+            if not path.is_file() or path.name.startswith(".") or path.name.endswith(".tmp"):
+                continue
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(prefix):
+                stat = path.stat()
+                found.append(FileInfo(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)))
+        return found
+
+    @contextlib.contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        path = self.path(key)
+        if not path.is_file():
+            raise FileMissing(key)
+        yield path
+
+
+class DatabaseStore:
+    """Files as rows of ``stored_files`` in ``session``'s database; the caller commits."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def put(self, key: str, data: bytes) -> str:
+        check_key(key)
+        begin_write(self.session)
+        row = self.session.get(StoredFile, key)
+        if row is None:
+            self.session.add(StoredFile(key=key, data=data, size=len(data), created_at=utcnow()))
+        else:
+            row.data, row.size, row.created_at = data, len(data), utcnow()
+        self.session.flush()
+        return key
+
+    def get(self, key: str) -> bytes:
+        data = self.session.scalar(select(StoredFile.data).where(StoredFile.key == check_key(key)))
+        if data is None:
+            raise FileMissing(key)
+        return bytes(data)
+
+    def exists(self, key: str) -> bool:
+        return self.session.scalar(select(StoredFile.key).where(StoredFile.key == check_key(key))) is not None
+
+    def delete(self, key: str) -> None:
+        self.session.execute(delete(StoredFile).where(StoredFile.key == check_key(key)))
+
+    def delete_prefix(self, prefix: str) -> int:
+        result = self.session.execute(
+            delete(StoredFile).where(StoredFile.key.startswith(prefix, autoescape=True))
+        )
+        return result.rowcount or 0
+
+    def list(self, prefix: str) -> list[FileInfo]:
+        rows = self.session.execute(
+            select(StoredFile.key, StoredFile.size, StoredFile.created_at).where(
+                StoredFile.key.startswith(prefix, autoescape=True)
+            )
+        )
+        return [FileInfo(key, size, created_at) for key, size, created_at in rows]
+
+    @contextlib.contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        """A private temporary file with the content (for readers that need a path)."""
+        data = self.get(key)
+        with tempfile.TemporaryDirectory(prefix="eventsys-") as folder:
+            path = Path(folder) / Path(key).name
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            yield path
+
+
+def parse_store_setting(value: str) -> str:
+    """The ``FILE_STORE`` setting checked: ``local`` or ``database`` (ValueError otherwise)."""
+    choice = (value or "local").strip().lower()
+    if choice.startswith("s3://"):
+        raise ValueError("FILE_STORE=s3://… is not supported yet: use local (one host) or database")
+    if choice not in STORES:
+        raise ValueError(f"FILE_STORE must be one of {', '.join(STORES)}, not {value!r}")
+    return choice
+
+
+def store_for(config, instance_path: str | Path, session=None) -> FileStore:
+    """The store ``config["FILE_STORE"]`` names (``session``: the database store's session)."""
+    if parse_store_setting(str(config.get("FILE_STORE") or "local")) == "database":
+        return DatabaseStore(session if session is not None else db.session)
+    return LocalStore(instance_path)
+
+
+def current_store() -> FileStore:
+    """The current app's store (views, tasks, CLI)."""
+    from flask import current_app
+
+    return store_for(current_app.config, current_app.instance_path)
+
+
+def retention(config) -> timedelta:
+    return timedelta(days=int(config.get("FILE_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS))
+
+
+def purge_expired(store: FileStore, *, older_than: timedelta, now: datetime) -> int:
+    """Remove the files of :data:`EXPIRING` folders stored before ``now - older_than``;
+    returns how many. Import reports, uploads, bulk outputs and kept messages go; the
+    records that pointed to them say the file has expired."""
+    cutoff = now - older_than
+    removed = 0
+    for folder in EXPIRING:
+        for info in store.list(f"{folder}/"):
+            if info.modified_at < cutoff:
+                store.delete(info.key)
+                removed += 1
+    return removed
+
+
+def write_archive(store: FileStore, target: Path) -> int:
+    """A tar of every stored file (for ``flask backup`` with the local store), written 0600;
+    returns how many files it holds. Restore: ``tar -xf TARGET -C <instance folder>``."""
+    count = 0
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(descriptor, "wb") as handle, tarfile.open(fileobj=handle, mode="w") as archive:
+        for folder in FOLDERS:
+            for info in sorted(store.list(f"{folder}/"), key=lambda i: i.key):
+                data = store.get(info.key)
+                member = tarfile.TarInfo(info.key)
+                member.size = len(data)
+                member.mode = FILE_MODE
+                member.mtime = int(info.modified_at.timestamp())
+                archive.addfile(member, io.BytesIO(data))
+                count += 1
+    os.chmod(target, FILE_MODE)
+    return count
