@@ -7,6 +7,11 @@
 The copy is written next to FILE and renamed into place only when complete, so a failed
 backup never leaves a half-written FILE. Restoring is described in docs/deploy.md. National
 IDs in the copy are encrypted: keep ``ID_ENCRYPTION_KEY`` (and ``SECRET_KEY``) with it.
+
+Stored files (certificate images, import uploads and reports, bulk outputs, the outbox):
+with ``FILE_STORE=database`` they are rows of the database, so in the copy; with the
+default ``local`` store they are also written to ``FILE.files.tar`` (0600), to be unpacked
+into the instance folder on restore.
 """
 
 from __future__ import annotations
@@ -87,18 +92,39 @@ def backup_postgresql(url: URL, target: Path) -> None:
         raise BackupFailed(f"pg_dump failed: {completed.stderr.strip()}")
 
 
+def files_archive_path(file: Path) -> Path:
+    """Where ``flask backup FILE`` puts the local store's files: ``FILE.files.tar``."""
+    return file.with_name(file.name + ".files.tar")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def backup_command(file: Path, force: bool) -> None:
     """Back up the database to FILE while the app keeps running."""
-    from eventsys.db import db
+    from flask import current_app
 
-    if file.exists() and not force:
-        raise click.ClickException(f"{file} exists; use --force to replace it")
+    from eventsys.db import db
+    from eventsys.files import current_store, write_archive
+
+    archive = files_archive_path(file)
+    local_files = current_app.config.get("FILE_STORE", "local") == "local"
+    for existing in (file, archive) if local_files else (file,):
+        if existing.exists() and not force:
+            raise click.ClickException(f"{existing} exists; use --force to replace it")
     try:
         summary = backup_database(db.engine.url, file)
     except BackupFailed as error:
         raise click.ClickException(str(error)) from error
     click.echo(summary)
+    if local_files:
+        partial = archive.with_name(archive.name + ".part")
+        try:
+            count = write_archive(current_store(), partial)
+            os.replace(partial, archive)
+        finally:
+            partial.unlink(missing_ok=True)
+        click.echo(f"Stored files (FILE_STORE=local): {archive} ({count} files; restore: see docs/deploy.md)")
+    else:
+        click.echo("Stored files (FILE_STORE=database) are in the database copy.")
     click.echo("Keep SECRET_KEY and ID_ENCRYPTION_KEY with it: stored national IDs need the key.")

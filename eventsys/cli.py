@@ -7,6 +7,7 @@ import secrets
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from eventsys.accounts.models import Role
 from eventsys.backup import backup_command
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(files_cli)
 
 
 @click.command("create-user")
@@ -84,3 +86,17 @@ def seed_demo_command(volunteers: int, if_empty: bool) -> None:
     click.echo("Logins (e-mail / password):")
     for email, role, password, _name in summary.logins:
         click.echo(f"  {role:<10} {email} / {password}")
+
+
+files_cli = AppGroup("files", help="Stored files (FILE_STORE): uploads, reports, bulk outputs, outbox.")
+
+
+@files_cli.command("purge")
+@click.option("--days", type=int, default=None, help="Keep this many days (default: FILE_RETENTION_DAYS).")
+def purge_files_command(days: int | None) -> None:
+    """Remove import uploads and reports, bulk outputs and kept messages older than the
+    retention period (the jobs worker also does it daily; use this from cron without one)."""
+    from eventsys.files import purge_current
+
+    removed = purge_current(days=days)
+    click.echo(f"{removed} expired file(s) removed.")

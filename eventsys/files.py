@@ -266,6 +266,18 @@ def purge_expired(store: FileStore, *, older_than: timedelta, now: datetime) -> 
     return removed
 
 
+def purge_current(*, now: datetime | None = None, days: int | None = None) -> int:
+    """:func:`purge_expired` on the current app's store, committed (``flask files purge``,
+    the worker's daily run)."""
+    from flask import current_app
+
+    older_than = timedelta(days=days) if days is not None else retention(current_app.config)
+    begin_write(db.session)
+    removed = purge_expired(current_store(), older_than=older_than, now=now or utcnow())
+    db.session.commit()
+    return removed
+
+
 def write_archive(store: FileStore, target: Path) -> int:
     """A tar of every stored file (for ``flask backup`` with the local store), written 0600;
     returns how many files it holds. Restore: ``tar -xf TARGET -C <instance folder>``."""

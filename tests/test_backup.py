@@ -133,3 +133,32 @@ def test_backup_of_a_missing_sqlite_file_fails_cleanly(tmp_path):
     with pytest.raises(BackupFailed, match="not found"):
         backup_database(make_url(f"sqlite:///{tmp_path / 'nothing.sqlite'}"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_backup_with_the_local_store_carries_the_stored_files(app, runner, tmp_path, make_user):
+    """FILE_STORE=local: the files (certificate images, reports, outbox …) go to FILE.files.tar,
+    owner-only, and unpack into an empty instance folder byte for byte."""
+    import tarfile
+
+    from eventsys.files import LocalStore, current_store
+
+    make_user()
+    store = current_store()
+    assert isinstance(store, LocalStore)
+    files = {
+        "uploads/certificates/abc.png": b"\x89PNG signature",
+        "volunteer_imports/job-3-report.json": "[]".encode(),
+        "outbox/v1-" + "c" * 32 + ".eml": b"To: x@example.org\n\nhi",
+    }
+    for key, data in files.items():
+        store.put(key, data)
+    target = tmp_path / "backup.db"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    archive = tmp_path / "backup.db.files.tar"
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    restored = tmp_path / "restored-instance"
+    with tarfile.open(archive) as tar:
+        tar.extractall(restored, filter="data")
+    assert {key: LocalStore(restored).get(key) for key in files} == files
+    assert runner.invoke(args=["backup", str(target)]).exit_code != 0  # both exist: --force needed

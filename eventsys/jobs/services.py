@@ -13,10 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eventsys.db import insert_object, utcnow
+from eventsys.errors import Conflict, NotFound
 from eventsys.jobs.models import Job, JobStatus
 
 #: ``session.info`` key of the jobs to start after the commit: ``[(kind, job id), …]``
@@ -99,3 +102,32 @@ def job_payload(job: Job) -> dict[str, Any]:
         "result": job.result,
         "error": job.error,
     }
+
+
+def recover_interrupted(session, *, now: datetime | None = None) -> list[Job]:
+    """Mark every ``running`` job failed: after a restore (or a worker killed mid-job) no
+    worker is running them any more, and a job left ``running`` would never end. Run it when
+    no worker is running (``flask jobs recover``); each can then be restarted."""
+    jobs = list(session.scalars(select(Job).where(Job.status == JobStatus.RUNNING).order_by(Job.id)))
+    for job in jobs:
+        mark_failed(
+            job,
+            error="Interrupted: the job was running when the worker stopped or the database was restored.",
+            now=now,
+        )
+    return jobs
+
+
+def restart(session, *, job_id: int) -> Job:
+    """Put a failed job back in the queue, from the start (the caller commits, then enqueues
+    it). Raises NotFound for no such job, Conflict for a job that has not failed."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(_l("No such job."))
+    if job.status != JobStatus.FAILED:
+        raise Conflict(_l("Only a failed job can be restarted."))
+    job.status = JobStatus.QUEUED
+    job.progress = 0
+    job.error = ""
+    job.finished_at = None
+    return job

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable
 
 from flask import current_app, has_app_context
+from huey import crontab
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -171,6 +172,22 @@ def enqueue_queued(session) -> None:
             task.enqueue_id(job_id)
         except Exception:  # noqa: BLE001 - sending must never break the request
             log.exception("could not queue job %s (%s)", job_id, kind)
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+
+@huey.periodic_task(crontab(minute="17", hour="3"), name="eventsys.purge_files")
+def purge_files_daily() -> int:
+    """Remove stored files older than ``FILE_RETENTION_DAYS`` (``flask jobs worker`` runs
+    this daily at 03:17 UTC; ``flask files purge`` does the same from cron)."""
+    from eventsys.files import purge_current
+
+    with _app().app_context():
+        removed = purge_current()
+        db.session.remove()
+    log.info("purged %s expired stored files", removed)
+    return removed
 
 
 # --- SMS -------------------------------------------------------------------------------------
