@@ -51,6 +51,17 @@ FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
 
+def outbox_owner_prefix(volunteer_id: int) -> str:
+    """Kept messages to volunteer ``volunteer_id`` (``mail.outbox_key``): erasing them
+    deletes these."""
+    return f"outbox/v{volunteer_id}-"
+
+
+def export_prefix(event_id: int) -> str:
+    """Bulk outputs of an event (an erasure deletes them all: they hold every name)."""
+    return f"exports/event-{event_id}-"
+
+
 class FileMissing(NotFound):
     """A stored file that should exist does not (deleted, expired, or on another host's disk)."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from eventsys.files import FileStore
+from eventsys.files import FileStore, outbox_owner_prefix
 
 
 @dataclass
@@ -65,12 +65,8 @@ def build_message(mail: OutgoingMail, *, sender: str) -> EmailMessage:
 def outbox_key(suffix: str, *, volunteer_id: int | None = None) -> str:
     """A new outbox key: ``outbox/v12-<random>.eml`` for a message to volunteer 12 (erasing
     them deletes ``outbox/v12-…``), ``outbox/<random>.eml`` otherwise."""
-    owner = f"v{volunteer_id}-" if volunteer_id else ""
-    return f"outbox/{owner}{uuid.uuid4().hex}{suffix}"
-
-
-def outbox_owner_prefix(volunteer_id: int) -> str:
-    return f"outbox/v{volunteer_id}-"
+    prefix = outbox_owner_prefix(volunteer_id) if volunteer_id else "outbox/"
+    return f"{prefix}{uuid.uuid4().hex}{suffix}"
 
 
 def deliver(mail: OutgoingMail, *, config: dict, outbox: FileStore, volunteer_id: int | None = None) -> str:

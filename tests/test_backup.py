@@ -147,7 +147,7 @@ def test_backup_with_the_local_store_carries_the_stored_files(app, runner, tmp_p
     assert isinstance(store, LocalStore)
     files = {
         "uploads/certificates/abc.png": b"\x89PNG signature",
-        "volunteer_imports/job-3-report.json": "[]".encode(),
+        "volunteer_imports/job-3-report.json": b"[]",
         "outbox/v1-" + "c" * 32 + ".eml": b"To: x@example.org\n\nhi",
     }
     for key, data in files.items():

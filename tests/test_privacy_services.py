@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from eventsys.db import db
 from eventsys.errors import NotFound, PermissionDenied, RuleViolation
+from eventsys.files import current_store
 from eventsys.privacy import services
 from eventsys.privacy.markup import render_notice
 from eventsys.privacy.models import Consent, PrivacyNotice
@@ -149,7 +150,7 @@ def test_erase_removes_consents_and_export_includes_them(make_volunteer, make_us
             "withdrawn_at": None, "source": "staff",
         }
     ]  # fmt: skip
-    erase_volunteer(db.session, person, actor=admin, now=now)
+    erase_volunteer(db.session, person, actor=admin, now=now, files=current_store())
     db.session.commit()
     assert db.session.scalars(select(Consent.volunteer_id)).all() == [other.id]
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from eventsys.audit import AuditLog
 from eventsys.db import db
 from eventsys.errors import Conflict, PermissionDenied, RuleViolation
+from eventsys.files import current_store
 from eventsys.volunteers import services
 from eventsys.volunteers.models import Volunteer
 from eventsys.volunteers.services import VolunteerData, VolunteerFilter
@@ -349,8 +350,10 @@ def test_erasure_anonymises_and_keeps_attendance(
     person = make_volunteer("สมหญิง", national_id=national_id(3), email="s@x.org", first_name_en="Somying")
     make_registration(make_event(), person)
     with pytest.raises(PermissionDenied):
-        services.erase_volunteer(db.session, person, actor=organizer, now=now)
-    services.erase_volunteer(db.session, person, actor=admin, now=now + timedelta(days=1))
+        services.erase_volunteer(db.session, person, actor=organizer, now=now, files=current_store())
+    services.erase_volunteer(
+        db.session, person, actor=admin, now=now + timedelta(days=1), files=current_store()
+    )
     db.session.commit()
     assert person.erased_at is not None and person.first_name == services.ERASED_NAME
     assert person.national_id_hash is None and person.national_id_encrypted is None and person.email == ""

@@ -8,7 +8,7 @@ from flask import current_app
 
 from eventsys.certificates import services
 from eventsys.events.models import Event
-from eventsys.files import current_store
+from eventsys.files import current_store, export_prefix
 from eventsys.jobs.tasks import job_task
 from eventsys.mail import Attachment, OutgoingMail, deliver
 
@@ -22,11 +22,6 @@ def upload_dir() -> str:
 def render_time_limit() -> float:
     """Seconds a PDF may take to render for a request or a per-person job (PDF_RENDER_TIMEOUT)."""
     return float(current_app.config.get("PDF_RENDER_TIMEOUT", 30.0))
-
-
-def export_prefix(event_id: int) -> str:
-    """Bulk outputs of an event (an erasure deletes them all: they hold every name)."""
-    return f"exports/event-{event_id}-"
 
 
 def export_key(event_id: int, job_id: int, output: str) -> str:

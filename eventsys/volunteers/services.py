@@ -24,6 +24,8 @@ from eventsys.checkin.models import CheckIn
 from eventsys.db import lock_name, utcnow
 from eventsys.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
 from eventsys.events.models import Event
+from eventsys.files import FileStore
+from eventsys.privacy import erasure
 from eventsys.privacy import services as privacy
 from eventsys.privacy.services import DEFAULT_NOTICE_VERSION, current_notice_version
 from eventsys.registration.models import Registration, RegistrationStatus
@@ -706,13 +708,23 @@ def person_export(session, volunteer: Volunteer, *, cipher: IdCipher, actor, now
 ERASED_NAME = "(ลบข้อมูลแล้ว)"
 
 
-def erase_volunteer(session, volunteer: Volunteer, *, actor, now: datetime) -> Volunteer:
+def erase_volunteer(
+    session, volunteer: Volunteer, *, actor, now: datetime, files: FileStore, cipher: IdCipher | None = None
+) -> Volunteer:
     """Anonymise a person (PDPA erasure): personal fields emptied, the ID and its hash
-    removed; registrations and check-ins stay, so attendance counts are kept."""
+    removed; registrations and check-ins stay, so attendance counts are kept. Every other
+    copy goes too (``privacy.erasure``: jobs, import reports and uploads, the outbox, bulk
+    outputs in ``files``); ``cipher`` lets it find the full national ID there as well."""
     if not getattr(actor, "is_admin", False):
         raise PermissionDenied(_l("Only administrators may erase a person's data."))
     if volunteer.erased_at is not None:
         raise Conflict(_l("This person's data was already erased."))
+    national_id = (
+        cipher.decrypt(volunteer.national_id_encrypted)
+        if cipher and volunteer.national_id_encrypted
+        else None
+    )
+    erasure.erase_copies(session, volunteer, files=files, national_id=national_id)
     for name in (
         "prefix_code",
         "prefix",

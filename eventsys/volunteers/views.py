@@ -226,7 +226,9 @@ def erase(volunteer_id: int):
     begin_write(db.session)
     volunteer = services.get_volunteer(db.session, volunteer_id)
     try:
-        services.erase_volunteer(db.session, volunteer, actor=current_user, now=utcnow())
+        services.erase_volunteer(
+            db.session, volunteer, actor=current_user, now=utcnow(), files=current_store(), cipher=cipher()
+        )
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
