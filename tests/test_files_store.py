@@ -11,6 +11,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 from sqlalchemy import update
 
 from eventsys import create_app
@@ -195,6 +196,21 @@ def test_bulk_zip_made_on_one_host_downloads_on_the_other(
     certificate_services.issue_certificates(db.session, event=event, actor=organizer, now=now)
     db.session.commit()
     host_1, host_2 = _logged_in(client.application, organizer), _logged_in(second_host, organizer)
+    logo = io.BytesIO()
+    Image.new("RGB", (60, 30), (200, 20, 30)).save(logo, "PNG")
+    form = {
+        "title": "เกียรติบัตร", "body": "ได้เข้าร่วม{event}", "language": "th", "paper": "A4-landscape",
+        "serial_pattern": "{n}/{be_year}", "eligibility": "event",
+        "logo": (io.BytesIO(logo.getvalue()), "logo.png"),
+        "signatories-0-name": "นางสาวมาลี ดีงาม", "signatories-0-position": "ผู้อำนวยการ",
+    }  # fmt: skip
+    saved = host_1.post(
+        f"/manage/events/{event.id}/certificates", data=form, content_type="multipart/form-data"
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)  # the logo is stored by the first host …
+    (certificate_id,) = [c.id for c in certificate_services.event_certificates(db.session, event=event)]
+    one = host_2.get(f"/manage/events/{event.id}/certificates/{certificate_id}.pdf")
+    assert one.status_code == 200 and one.data.startswith(b"%PDF")  # … and drawn by the second
     started = host_1.post(f"/manage/events/{event.id}/certificates/bulk", data={"output": "zip"})
     job_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     download = host_2.get(f"/manage/events/{event.id}/certificates/jobs/{job_id}/file")
@@ -245,7 +261,7 @@ def test_jobs_left_running_are_marked_failed_and_can_be_restarted(app, runner, m
     mark_running(job)  # as it was when the backup was taken
     db.session.commit()
     result = runner.invoke(args=["jobs", "restart", str(job.id)])
-    assert result.exit_code != 0 and "failed" in result.output  # a running job is not restarted
+    assert result.exit_code != 0 and "ล้มเหลว" in result.output  # a running job is not restarted ("only failed")
     result = runner.invoke(args=["jobs", "recover"])
     assert result.exit_code == 0 and f"job {job.id}" in result.output
     db.session.rollback()

@@ -80,6 +80,7 @@ def email_certificates(job, session, progress):
             attachments=[Attachment(services.certificate_filename(certificate), "application/pdf", data)],
         )
         deliver(mail, config=current_app.config, outbox=store, volunteer_id=volunteer.id)
+        session.commit()  # a kept message (FILE_STORE=database) is saved as it is sent
         sent += 1
         if sent % 20 == 0:
             progress(sent)
