@@ -261,7 +261,7 @@ def test_jobs_left_running_are_marked_failed_and_can_be_restarted(app, runner, m
     mark_running(job)  # as it was when the backup was taken
     db.session.commit()
     result = runner.invoke(args=["jobs", "restart", str(job.id)])
-    assert result.exit_code != 0 and "ล้มเหลว" in result.output  # a running job is not restarted ("only failed")
+    assert result.exit_code != 0 and "ล้มเหลว" in result.output  # only a failed job restarts
     result = runner.invoke(args=["jobs", "recover"])
     assert result.exit_code == 0 and f"job {job.id}" in result.output
     db.session.rollback()
