@@ -278,13 +278,18 @@ def purge_expired(store: FileStore, *, older_than: timedelta, now: datetime) -> 
 
 
 def purge_current(*, now: datetime | None = None, days: int | None = None) -> int:
-    """:func:`purge_expired` on the current app's store, committed (``flask files purge``,
-    the worker's daily run)."""
+    """:func:`purge_expired` on the current app's store, and the lists of people in the
+    results of jobs as old (an import's first rows), committed (``flask files purge``, the
+    worker's daily run)."""
     from flask import current_app
 
+    from eventsys.jobs.services import forget_expired_results
+
     older_than = timedelta(days=days) if days is not None else retention(current_app.config)
+    now = now or utcnow()
     begin_write(db.session)
-    removed = purge_expired(current_store(), older_than=older_than, now=now or utcnow())
+    removed = purge_expired(current_store(), older_than=older_than, now=now)
+    forget_expired_results(db.session, before=now - older_than)  # names listed with a report
     db.session.commit()
     return removed
 

@@ -272,3 +272,29 @@ def test_jobs_left_running_are_marked_failed_and_can_be_restarted(app, runner, m
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.DONE
     assert current_store().exists(f"exports/event-{event.id}-certificates-{job.id}.zip")
+
+
+def test_purge_also_forgets_the_people_listed_in_old_import_results(app, client, login, runner, make_user):
+    from eventsys.jobs.services import create_job, mark_done
+    from eventsys.volunteers.tasks import report_key
+
+    organizer = make_user()
+    counts = {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0}
+    rows = [{"number": 2, "status": "created", "reason": "", "name": "สมชาย ใจดี", "volunteer_id": None}]
+    old, recent = (
+        create_job(db.session, kind="volunteer_import", params={}, actor=organizer) for _ in range(2)
+    )
+    mark_done(old, result={"counts": counts, "rows": rows}, now=utcnow() - timedelta(days=31))
+    mark_done(recent, result={"counts": counts, "rows": rows})
+    current_store().put(report_key(old.id), b"[]")
+    db.session.commit()
+    db.session.execute(update(StoredFile).values(created_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    assert runner.invoke(args=["files", "purge"]).exit_code == 0
+    db.session.rollback()
+    assert db.session.get(Job, old.id).result == {"counts": counts, "rows": [], "expired": True}
+    assert db.session.get(Job, recent.id).result["rows"] == rows
+    login(organizer)
+    page = client.get(f"/volunteers/import/{old.id}").get_data(as_text=True)
+    assert "สมชาย" not in page and client.get(f"/volunteers/import/{old.id}/report.csv").status_code == 404
+    assert "สมชาย" in client.get(f"/volunteers/import/{recent.id}").get_data(as_text=True)

@@ -131,3 +131,23 @@ def restart(session, *, job_id: int) -> Job:
     job.error = ""
     job.finished_at = None
     return job
+
+
+#: job kinds whose result lists people (the first rows of an import's outcome, by name)
+RESULTS_WITH_PEOPLE = ("volunteer_import",)
+
+
+def forget_expired_results(session, *, before: datetime) -> int:
+    """Drop the list of people from the results of jobs finished before ``before`` (their
+    report file expires at the same age); the counts stay. Returns how many jobs changed."""
+    changed = 0
+    jobs = session.scalars(
+        select(Job).where(
+            Job.kind.in_(RESULTS_WITH_PEOPLE), Job.finished_at < before, Job.status == JobStatus.DONE
+        )
+    )
+    for job in jobs:
+        if job.result and "rows" in job.result:
+            job.result = {**{k: v for k, v in job.result.items() if k != "rows"}, "rows": [], "expired": True}
+            changed += 1
+    return changed

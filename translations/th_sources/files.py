@@ -8,5 +8,6 @@ TH = {
     "background": "พื้นหลัง",
     "signature (%(name)s)": "ลายมือชื่อ (%(name)s)",
     "No such job.": "ไม่พบงานนี้",
+    "The row-by-row report of this import has expired and was deleted.": "รายงานผลรายแถวของการนำเข้าครั้งนี้หมดอายุการจัดเก็บและถูกลบแล้ว",
     "Only a failed job can be restarted.": "เริ่มงานใหม่ได้เฉพาะงานที่ล้มเหลวเท่านั้น",
 }
