@@ -10,8 +10,8 @@ IDs in the copy are encrypted: keep ``ID_ENCRYPTION_KEY`` (and ``SECRET_KEY``) w
 
 Stored files (certificate images, import uploads and reports, bulk outputs, the outbox):
 with ``FILE_STORE=database`` they are rows of the database, so in the copy; with the
-default ``local`` store they are also written to ``FILE.files.tar`` (0600), to be unpacked
-into the instance folder on restore.
+``local`` store (the default) or an S3 store they are also written to ``FILE.files.tar``
+(0600): unpacked into the instance folder (local) or uploaded back (S3) on restore.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ def backup_command(file: Path, force: bool) -> None:
     from eventsys.files import current_store, write_archive
 
     archive = files_archive_path(file)
-    local_files = current_app.config.get("FILE_STORE", "local") == "local"
+    setting = current_app.config.get("FILE_STORE", "local")
+    local_files = setting != "database"  # files outside the database: archived beside it
     for existing in (file, archive) if local_files else (file,):
         if existing.exists() and not force:
             raise click.ClickException(f"{existing} exists; use --force to replace it")
@@ -124,7 +125,9 @@ def backup_command(file: Path, force: bool) -> None:
             os.replace(partial, archive)
         finally:
             partial.unlink(missing_ok=True)
-        click.echo(f"Stored files (FILE_STORE=local): {archive} ({count} files; restore: see docs/deploy.md)")
+        click.echo(
+            f"Stored files (FILE_STORE={setting}): {archive} ({count} files; restore: see docs/deploy.md)"
+        )
     else:
         click.echo("Stored files (FILE_STORE=database) are in the database copy.")
     click.echo("Keep SECRET_KEY and ID_ENCRYPTION_KEY with it: stored national IDs need the key.")

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from eventsys.accounts.models import Role
@@ -100,3 +101,20 @@ def purge_files_command(days: int | None) -> None:
 
     removed = purge_current(days=days)
     click.echo(f"{removed} expired file(s) removed.")
+
+
+@files_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_files_command(archive: Path) -> None:
+    """Put the files of ARCHIVE (FILE.files.tar written by `flask backup`) into the current
+    FILE_STORE, replacing files with the same names."""
+    from eventsys.files import current_store, read_archive
+
+    begin_write(db.session)
+    try:
+        count = read_archive(current_store(), archive)
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{count} file(s) restored into FILE_STORE={current_app.config['FILE_STORE']}.")

@@ -70,8 +70,13 @@ DEFAULTS: dict[str, object] = {
     #: reader told (503). Well under gunicorn's timeout; a normal certificate takes < 0.5 s.
     "PDF_RENDER_TIMEOUT": 30.0,
     #: where stored files live (eventsys/files.py): "local" (the instance folder, one app
-    #: host) or "database" (the stored_files table: every app host sees them)
+    #: host), "database" (the stored_files table) or "s3://bucket/prefix" (an S3-compatible
+    #: store, reached with the S3_* settings); with the last two every app host sees them
     "FILE_STORE": "local",
+    "S3_ENDPOINT_URL": "",
+    "S3_REGION": "",
+    "S3_ACCESS_KEY_ID": "",
+    "S3_SECRET_ACCESS_KEY": "",
     #: days import uploads and reports, bulk outputs and kept messages are kept
     "FILE_RETENTION_DAYS": 30,
 }
@@ -96,6 +101,10 @@ _STRING_VARS = (
     "LOGIN_RATE_LIMIT",
     "API_RATE_LIMIT",
     "FILE_STORE",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
 )
 #: Environment variables read as whole numbers.
 _INT_VARS = (

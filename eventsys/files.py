@@ -7,7 +7,10 @@ Every file the app writes goes through one :class:`FileStore`, chosen by ``FILE_
 - ``database``: bytes in the ``stored_files`` table of the app's own database, so every app
   host on that database sees the same files, and the database backup holds them. A write
   takes effect with the caller's commit (like any other row).
-- ``s3://…`` (an S3-compatible store) is not supported yet and is refused at start-up.
+- ``s3://bucket/prefix``: objects in an S3-compatible store (AWS S3, MinIO, Ceph …),
+  reached at ``S3_ENDPOINT_URL`` (empty: AWS) with ``S3_REGION``, ``S3_ACCESS_KEY_ID`` and
+  ``S3_SECRET_ACCESS_KEY`` (empty: boto3's usual sources). Every app host sees the files;
+  a write takes effect at once, as on disk.
 
 A key is a path such as ``outbox/v12-3f2a….eml``: its first part names the folder (and so
 how long it is kept, :data:`EXPIRING`). A file that should be there and is not raises
@@ -45,7 +48,7 @@ FOLDERS = ("uploads", "exports", "volunteer_imports", "outbox")
 #: the designs that use them.
 EXPIRING = ("exports", "volunteer_imports", "outbox")
 DEFAULT_RETENTION_DAYS = 30
-STORES = ("local", "database")
+STORES = ("local", "database", "s3://bucket/prefix")
 _KEY = re.compile(r"^[a-z_]+(/[A-Za-z0-9][A-Za-z0-9._-]*)+$")
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -131,6 +134,9 @@ class LocalStore:
         return key
 
     def _make_folders(self, folder: Path) -> None:
+        """``folder`` and any missing parents below the root, each 0700 (the root itself,
+        the instance folder, is made if missing but keeps the mode it has)."""
+        self.root.mkdir(parents=True, exist_ok=True)
         missing = []
         while not folder.exists() and folder != self.root:
             missing.append(folder)
@@ -223,40 +229,138 @@ class DatabaseStore:
         )
         return [FileInfo(key, size, created_at) for key, size, created_at in rows]
 
-    @contextlib.contextmanager
-    def local_copy(self, key: str) -> Iterator[Path]:
-        """A private temporary file with the content (for readers that need a path)."""
-        data = self.get(key)
-        with tempfile.TemporaryDirectory(prefix="eventsys-") as folder:
-            path = Path(folder) / Path(key).name
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            yield path
+    def local_copy(self, key: str) -> contextlib.AbstractContextManager[Path]:
+        return _temporary_copy(key, self.get(key))
+
+
+@contextlib.contextmanager
+def _temporary_copy(key: str, data: bytes) -> Iterator[Path]:
+    """A private temporary file with ``data`` (for readers that need a path), removed after."""
+    with tempfile.TemporaryDirectory(prefix="eventsys-") as folder:
+        path = Path(folder) / Path(key).name
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        yield path
+
+
+class S3Store:
+    """Files as objects of ``bucket`` under ``prefix`` in an S3-compatible store."""
+
+    def __init__(self, bucket: str, prefix: str, *, client):
+        self.bucket, self.prefix, self.client = bucket, prefix, client
+
+    def _name(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    def put(self, key: str, data: bytes) -> str:
+        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        return key
+
+    def get(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                raise FileMissing(key) from None
+            raise
+        return answer["Body"].read()
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise
+        return True
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+    def delete_prefix(self, prefix: str) -> int:
+        found = self.list(prefix)
+        for start in range(0, len(found), 1000):  # at most 1000 keys a request
+            batch = [{"Key": self.prefix + info.key} for info in found[start : start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+        return len(found)
+
+    def list(self, prefix: str) -> list[FileInfo]:
+        found = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix + prefix
+        ):
+            for item in page.get("Contents", []):
+                found.append(FileInfo(item["Key"][len(self.prefix) :], item["Size"], item["LastModified"]))
+        return found
+
+    def local_copy(self, key: str) -> contextlib.AbstractContextManager[Path]:
+        return _temporary_copy(key, self.get(key))
+
+
+def _parse_s3(value: str) -> tuple[str, str]:
+    """``s3://bucket/some/prefix`` → ("bucket", "some/prefix/")."""
+    bucket, _slash, prefix = value.strip()[len("s3://") :].partition("/")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+        raise ValueError(f"FILE_STORE: not an S3 bucket name in {value!r}")
+    prefix = prefix.strip("/")
+    return bucket, f"{prefix}/" if prefix else ""
 
 
 def parse_store_setting(value: str) -> str:
-    """The ``FILE_STORE`` setting checked: ``local`` or ``database`` (ValueError otherwise)."""
-    choice = (value or "local").strip().lower()
-    if choice.startswith("s3://"):
-        raise ValueError("FILE_STORE=s3://… is not supported yet: use local (one host) or database")
+    """The ``FILE_STORE`` setting checked: ``local``, ``database`` or ``s3://bucket/prefix``
+    (ValueError otherwise)."""
+    raw = (value or "local").strip()
+    if raw.lower().startswith("s3://"):
+        bucket, prefix = _parse_s3(raw)
+        return f"s3://{bucket}/{prefix}"
+    choice = raw.lower()
     if choice not in STORES:
         raise ValueError(f"FILE_STORE must be one of {', '.join(STORES)}, not {value!r}")
     return choice
 
 
-def store_for(config, instance_path: str | Path, session=None) -> FileStore:
-    """The store ``config["FILE_STORE"]`` names (``session``: the database store's session)."""
-    if parse_store_setting(str(config.get("FILE_STORE") or "local")) == "database":
+def s3_client(config):
+    """A boto3 S3 client from the ``S3_*`` settings (empty ones: boto3's own sources)."""
+    import boto3
+    from botocore.config import Config
+
+    options = {
+        "endpoint_url": config.get("S3_ENDPOINT_URL") or None,
+        "region_name": config.get("S3_REGION") or None,
+        "aws_access_key_id": config.get("S3_ACCESS_KEY_ID") or None,
+        "aws_secret_access_key": config.get("S3_SECRET_ACCESS_KEY") or None,
+    }
+    retries = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+    return boto3.client("s3", config=retries, **{k: v for k, v in options.items() if v})
+
+
+def store_for(config, instance_path: str | Path, session=None, s3=None) -> FileStore:
+    """The store ``config["FILE_STORE"]`` names (``session``: the database store's session;
+    ``s3``: a client for the S3 store, made from the settings if not given)."""
+    setting = parse_store_setting(str(config.get("FILE_STORE") or "local"))
+    if setting == "database":
         return DatabaseStore(session if session is not None else db.session)
+    if setting.startswith("s3://"):
+        bucket, prefix = _parse_s3(setting)
+        return S3Store(bucket, prefix, client=s3 or s3_client(config))
     return LocalStore(instance_path)
 
 
 def current_store() -> FileStore:
-    """The current app's store (views, tasks, CLI)."""
+    """The current app's store (views, tasks, CLI); one S3 client per app (thread-safe)."""
     from flask import current_app
 
-    return store_for(current_app.config, current_app.instance_path)
+    s3 = None
+    if str(current_app.config.get("FILE_STORE", "")).startswith("s3://"):
+        s3 = current_app.extensions.get("eventsys.s3")
+        if s3 is None:
+            s3 = current_app.extensions["eventsys.s3"] = s3_client(current_app.config)
+    return store_for(current_app.config, current_app.instance_path, s3=s3)
 
 
 def retention(config) -> timedelta:
@@ -310,4 +414,20 @@ def write_archive(store: FileStore, target: Path) -> int:
                 archive.addfile(member, io.BytesIO(data))
                 count += 1
     os.chmod(target, FILE_MODE)
+    return count
+
+
+def read_archive(store: FileStore, source: Path) -> int:
+    """Put every file of a :func:`write_archive` tar into ``store`` (restoring a backup into
+    an S3 or database store, or moving files from one store to another); returns how many.
+    Members that are not plain files with a valid key are refused (ValueError)."""
+    count = 0
+    with tarfile.open(source) as archive:
+        for member in archive:
+            if not member.isfile():
+                raise ValueError(f"not a stored file: {member.name!r}")
+            check_key(member.name)
+            handle = archive.extractfile(member)
+            store.put(member.name, handle.read() if handle else b"")
+            count += 1
     return count

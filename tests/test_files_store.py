@@ -1,5 +1,6 @@
-"""Stored files (eventsys/files.py): the local and database stores, retention, two app hosts
-on one database, a missing certificate image, jobs interrupted by a restore."""
+"""Stored files (eventsys/files.py): the local, database and S3 stores (S3: moto's fake of it,
+in process), retention, two app hosts on one database, a missing certificate image, jobs
+interrupted by a restore."""
 
 from __future__ import annotations
 
@@ -21,17 +22,25 @@ from eventsys.files import (
     DatabaseStore,
     FileMissing,
     LocalStore,
+    S3Store,
     StoredFile,
     current_store,
     purge_expired,
+    read_archive,
     store_for,
+    write_archive,
 )
 from eventsys.jobs.models import Job, JobStatus
 from tests.conftest import PASSWORD, TEST_SECRETS, FreshContextClient
+from tests.fixtures.files import S3_SETTINGS
 
 
-@pytest.fixture
-def app_config() -> dict:
+@pytest.fixture(params=["database", "s3"])
+def app_config(request) -> dict:
+    """Each test runs with each store every app host shares: the database and S3."""
+    if request.param == "s3":
+        request.getfixturevalue("fake_s3")
+        return dict(S3_SETTINGS)
     return {"FILE_STORE": "database"}
 
 
@@ -62,9 +71,9 @@ def test_local_store_writes_owner_only_and_refuses_keys_outside_its_folders(tmp_
     assert store.delete_prefix("exports/event-1-") == 1 and not path.exists()
 
 
-def test_database_store_on_both_databases(app):
+def test_shared_store_on_both_databases(app):
     store = current_store()
-    assert isinstance(store, DatabaseStore)
+    assert isinstance(store, DatabaseStore if app.config["FILE_STORE"] == "database" else S3Store)
     store.put("outbox/v7-" + "a" * 32 + ".eml", b"To: x@example.org\n\nhello")
     store.put("outbox/" + "b" * 32 + ".eml", b"other")
     store.put("uploads/certificates/logo.png", b"\x89PNG")
@@ -83,10 +92,11 @@ def test_database_store_on_both_databases(app):
 
 
 def test_file_store_setting_is_checked(app):
-    with pytest.raises(ValueError, match="not supported yet"):
-        create_app({**TEST_SECRETS, "TESTING": True, "FILE_STORE": "s3://bucket/prefix"})
-    with pytest.raises(ValueError):
-        create_app({**TEST_SECRETS, "TESTING": True, "FILE_STORE": "nfs"})
+    for wrong in ("nfs", "s3://", "s3://Bad_Bucket/x", "s3://a/x"):
+        with pytest.raises(ValueError):
+            create_app({**TEST_SECRETS, "TESTING": True, "FILE_STORE": wrong})
+    made = create_app({**TEST_SECRETS, "TESTING": True, "FILE_STORE": "s3://my-bucket/a/b/"})
+    assert made.config["FILE_STORE"] == "s3://my-bucket/a/b/"
 
 
 @pytest.mark.parametrize("kind", ["local", "database"])
@@ -121,12 +131,21 @@ def test_purge_removes_expired_files_only(app, tmp_path, kind):
     assert left == {"uploads/certificates/logo.png", "outbox/new.eml"}
 
 
+def test_s3_purge_removes_expired_files_only(fake_s3):
+    store = store_for(S3_SETTINGS, "/nonexistent")
+    for key in ("outbox/a.eml", "exports/event-1-certificates-1.zip", "uploads/certificates/logo.png"):
+        store.put(key, b"x")
+    assert purge_expired(store, older_than=timedelta(days=30), now=utcnow()) == 0  # all new
+    assert purge_expired(store, older_than=timedelta(days=30), now=utcnow() + timedelta(days=31)) == 2
+    assert [i.key for i in store.list("")] == ["site-1/uploads/certificates/logo.png"[7:]]
+
+
 def test_files_purge_command(app, runner):
     current_store().put("outbox/old.eml", b"x")
     db.session.commit()
-    db.session.execute(update(StoredFile).values(created_at=utcnow() - timedelta(days=40)))
-    db.session.commit()
     result = runner.invoke(args=["files", "purge"])
+    assert result.exit_code == 0 and "0 expired" in result.output  # kept FILE_RETENTION_DAYS
+    result = runner.invoke(args=["files", "purge", "--days", "0"])
     assert result.exit_code == 0 and "1 expired" in result.output
     db.session.rollback()
     assert not current_store().exists("outbox/old.eml")
@@ -275,6 +294,8 @@ def test_jobs_left_running_are_marked_failed_and_can_be_restarted(app, runner, m
 
 
 def test_purge_also_forgets_the_people_listed_in_old_import_results(app, client, login, runner, make_user):
+    if app.config["FILE_STORE"] != "database":
+        pytest.skip("backdates the report's row: database store only")
     from eventsys.jobs.services import create_job, mark_done
     from eventsys.volunteers.tasks import report_key
 
@@ -298,3 +319,25 @@ def test_purge_also_forgets_the_people_listed_in_old_import_results(app, client,
     page = client.get(f"/volunteers/import/{old.id}").get_data(as_text=True)
     assert "สมชาย" not in page and client.get(f"/volunteers/import/{old.id}/report.csv").status_code == 404
     assert "สมชาย" in client.get(f"/volunteers/import/{recent.id}").get_data(as_text=True)
+
+
+def test_archive_restores_into_any_store(app, runner, tmp_path):
+    """``flask backup``'s FILE.files.tar (from a local store) goes into this app's store with
+    ``flask files restore``; a tar with a path outside the stored folders is refused."""
+    import tarfile
+
+    local = LocalStore(tmp_path / "old-host")
+    local.put("uploads/certificates/abc.png", b"\x89PNG")
+    local.put("outbox/" + "d" * 32 + ".eml", b"To: x@example.org")
+    write_archive(local, tmp_path / "backup.files.tar")
+    result = runner.invoke(args=["files", "restore", str(tmp_path / "backup.files.tar")])
+    assert result.exit_code == 0 and "2 file(s)" in result.output, result.output
+    db.session.rollback()
+    assert current_store().get("uploads/certificates/abc.png") == b"\x89PNG"
+    with tarfile.open(tmp_path / "evil.tar", "w") as evil:
+        member = tarfile.TarInfo("../secret_key")
+        member.size = 1
+        evil.addfile(member, io.BytesIO(b"x"))
+    assert runner.invoke(args=["files", "restore", str(tmp_path / "evil.tar")]).exit_code != 0
+    with pytest.raises(ValueError):
+        read_archive(current_store(), tmp_path / "evil.tar")

@@ -21,6 +21,7 @@ from eventsys.db import db, utcnow
 from eventsys.jobs.models import Job
 from eventsys.registration.models import Registration
 from eventsys.volunteers.models import Volunteer
+from tests.fixtures.files import S3_SETTINGS
 from tests.fixtures.volunteers import national_id
 
 FIRST, LAST = "ทดสอบลบ", "ข้อมูลหมด"
@@ -30,8 +31,11 @@ NATIONAL_ID = national_id(424242)
 BAD_ID = "1234567890120"  # fails the checksum: the row is skipped
 
 
-@pytest.fixture(params=["local", "database"])
+@pytest.fixture(params=["local", "database", "s3"])
 def app_config(request) -> dict:
+    if request.param == "s3":
+        request.getfixturevalue("fake_s3")
+        return dict(S3_SETTINGS)
     return {"FILE_STORE": request.param}
 
 
@@ -83,6 +87,20 @@ def found_in_files(instance: Path) -> list[str]:
                 for label, n in needles().items()
                 if n.encode("utf-8") in data
             ]
+    return sorted(set(found))
+
+
+def found_in_s3() -> list[str]:
+    """Every object of the S3 store (FILE_STORE=s3://…), byte for byte."""
+    from eventsys.files import S3Store, current_store
+
+    store = current_store()
+    if not isinstance(store, S3Store):
+        return []
+    found = []
+    for info in store.list(""):
+        data = store.get(info.key)
+        found += [f"{label} in s3:{info.key}" for label, n in needles().items() if n.encode("utf-8") in data]
     return sorted(set(found))
 
 
@@ -156,7 +174,7 @@ def test_erase_leaves_no_copy_anywhere(app, client, login, make_user, make_event
     assert FIRST in client.get(f"/manage/events/{event.id}/export/csv").get_data(as_text=True)
 
     # before: the scans find the person in the database and (local store) in the files
-    before = found_in_database() + found_in_files(Path(app.instance_path))
+    before = found_in_database() + found_in_files(Path(app.instance_path)) + found_in_s3()
     assert any(EMAIL in label or "e-mail" in label for label in before)
     assert any("jobs" in label for label in before) and any("volunteers" in label for label in before)
     if app.config["FILE_STORE"] == "local":
@@ -170,8 +188,11 @@ def test_erase_leaves_no_copy_anywhere(app, client, login, make_user, make_event
                 "certificates",
             ):
                 assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    else:
+    elif app.config["FILE_STORE"] == "database":
         assert any("stored_files" in label for label in before)
+    else:
+        s3 = found_in_s3()
+        assert any("s3:outbox" in f for f in s3) and any("s3:volunteer_imports" in f for f in s3)
 
     client.post("/logout")
     db.session.rollback()
@@ -182,5 +203,6 @@ def test_erase_leaves_no_copy_anywhere(app, client, login, make_user, make_event
 
     assert found_in_database() == []
     assert found_in_files(Path(app.instance_path)) == []
+    assert found_in_s3() == []
     # what is left still works: the import's report, without the person
     assert client.get(f"/volunteers/import/{import_id}/report.csv").status_code == 200
