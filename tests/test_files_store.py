@@ -341,3 +341,24 @@ def test_archive_restores_into_any_store(app, runner, tmp_path):
     assert runner.invoke(args=["files", "restore", str(tmp_path / "evil.tar")]).exit_code != 0
     with pytest.raises(ValueError):
         read_archive(current_store(), tmp_path / "evil.tar")
+
+
+def test_stored_names_cannot_reach_outside_the_store(
+    client, login, make_user, make_event, make_attendee, now
+):
+    """A design image path or an outbox name pointing elsewhere (``..``) reads nothing."""
+    organizer, admin = make_user(), make_user("admin")
+    event = make_event(owner=organizer)
+    design = certificate_services.get_design(db.session, event=event)
+    design.logo_path = "../../secret_key"  # as if written straight into the database
+    make_attendee(event)
+    (certificate,) = certificate_services.issue_certificates(
+        db.session, event=event, actor=organizer, now=now
+    )
+    db.session.commit()
+    login(organizer)
+    assert client.get(f"/manage/events/{event.id}/certificates/{certificate.id}.pdf").status_code == 409
+    client.post("/logout")
+    login(admin)
+    for name in ("..%2F..%2Fsecret_key", "..", "v1-..%2Fx", "a" * 32 + ".eml"):
+        assert client.get(f"/admin/outbox/{name}").status_code == 404
