@@ -40,6 +40,7 @@ def seed(server, count: int) -> tuple[int, list[str]]:
     from eventsys.checkin.models import CheckIn, CheckInMethod
     from eventsys.db import db
     from eventsys.events.models import Event, EventStatus
+    from eventsys.files import LocalStore
     from eventsys.registration.models import Registration, RegistrationStatus
     from eventsys.registration.services import new_ticket_secret
     from eventsys.registration.tickets import signer
@@ -59,15 +60,16 @@ def seed(server, count: int) -> tuple[int, list[str]]:
     prefixes = ["นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี"]
     with app.app_context():
         upload_dir = Path(server.instance) / "uploads"
+        store = LocalStore(server.instance)  # the server's store (FILE_STORE=local)
         emblem = (Path(__file__).resolve().parent.parent / "static/img/certificate-emblem.svg").read_bytes()
-        logo = uploads.store_image(emblem, upload_dir=upload_dir, field="logo")
+        logo = uploads.store_image(emblem, files=store, field="logo")
         image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
         ImageDraw.Draw(image).line(
             [(10, 90), (90, 20), (170, 80), (260, 25), (350, 70)], fill=(20, 30, 120, 255), width=6
         )
         png = io.BytesIO()
         image.save(png, "PNG")
-        signature = uploads.store_image(png.getvalue(), upload_dir=upload_dir, field="signature")
+        signature = uploads.store_image(png.getvalue(), files=store, field="signature")
         organizer = create_user(db.session, email="bench@example.org", role=Role.ORGANIZER, password="x" * 12)
         start = datetime(2025, 11, 12, 2, 0, tzinfo=UTC)
         event = Event(
@@ -111,7 +113,7 @@ def seed(server, count: int) -> tuple[int, list[str]]:
         event_id = event.id
         # the naive baseline's inputs, from the same records
         design = services.get_design(db.session, event=event)
-        layout = services.layout_for(design, event, upload_dir=upload_dir)
+        layout = services.layout_for(design, event, files=store)
         people = services.people_for(
             services.event_certificates(db.session, event=event),
             design=design,
