@@ -364,7 +364,8 @@ def current_store() -> FileStore:
 
 
 def retention(config) -> timedelta:
-    return timedelta(days=int(config.get("FILE_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS))
+    days = config.get("FILE_RETENTION_DAYS")
+    return timedelta(days=int(DEFAULT_RETENTION_DAYS if days in (None, "") else days))
 
 
 def purge_expired(store: FileStore, *, older_than: timedelta, now: datetime) -> int:

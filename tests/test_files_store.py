@@ -362,3 +362,22 @@ def test_stored_names_cannot_reach_outside_the_store(
     login(admin)
     for name in ("..%2F..%2Fsecret_key", "..", "v1-..%2Fx", "a" * 32 + ".eml"):
         assert client.get(f"/admin/outbox/{name}").status_code == 404
+
+
+def test_the_jobs_worker_purges_daily(app):
+    """``flask jobs worker`` runs the purge as a periodic task, at 03:17 UTC each day."""
+    from datetime import datetime
+
+    from eventsys.jobs.queue import huey
+    from eventsys.jobs.tasks import purge_files_daily
+
+    assert purge_files_daily.task_class in huey._registry._periodic_tasks
+    task = purge_files_daily.s()
+    assert task.validate_datetime(datetime(2026, 12, 5, 3, 17))
+    assert not task.validate_datetime(datetime(2026, 12, 5, 4, 17))
+    current_store().put("outbox/a.eml", b"x")
+    db.session.commit()
+    app.config["FILE_RETENTION_DAYS"] = 0
+    assert purge_files_daily.call_local() == 1
+    db.session.rollback()
+    assert current_store().list("outbox/") == []
