@@ -1,10 +1,11 @@
 """QR codes, drawn in one place with python-qrcode (the stack the project was specified with):
-PNG for tickets and e-mail, SVG for pages, a PNG data URI for PDFs.
+PNG for tickets and e-mail, a PNG data URI for PDFs; the SVG of the manage page by segno
+(see :func:`svg` for the measured reason).
 
 Every code is a full QR code (browser decoders cannot read Micro QR) at error correction
 level M. ``scale`` is pixels per module and ``border`` the quiet zone in modules (4 is the
 standard's). Choosing the mask pattern means drawing the code eight times and scoring each:
-most of the cost. Tickets keep the best mask (read by phone cameras, drawn once and cached);
+most of the cost. Tickets keep the best mask (door cameras read it more surely);
 PDFs, which draw hundreds of codes, use a fixed mask (3–4× cheaper, still decodable).
 """
 
@@ -14,9 +15,9 @@ import base64
 import io
 
 import qrcode
+import segno
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
-from qrcode.image.svg import SvgPathFillImage
 
 #: the quiet zone around a code, in modules, as the QR standard asks
 BORDER = 4
@@ -51,24 +52,14 @@ def png(content: str, *, scale: int = 8, border: int = BORDER, mask: int | None 
     return out.getvalue()
 
 
-class _PixelSvg(SvgPathFillImage):
-    """qrcode's one-path SVG on white, ``pixels`` wide in CSS pixels (qrcode sizes it in
-    millimetres). Drawn with a box size of 10, one viewBox unit per module: whole-number
-    coordinates keep the path short."""
-
-    def _svg(self, viewBox=None, pixels: int = 0, **kwargs):  # noqa: N803 - qrcode's name
-        svg = super()._svg(viewBox=viewBox, **kwargs)
-        svg.set("width", str(pixels))
-        svg.set("height", str(pixels))
-        return svg
-
-
 def svg(content: str, *, scale: int = 8, border: int = BORDER) -> bytes:
-    """The code as a standalone SVG document (pages): one path, sharp at any size."""
-    code = _code(content, border=border, scale=10)
-    pixels = (code.modules_count + 2 * border) * scale
+    """The code as a standalone SVG document (the manage page): one path, sharp at any size.
+
+    Drawn by segno, the one place it is kept: a ticket on a phone keeps the best mask (at
+    the edge of what a camera reads it decodes more often than mask 0), and python-qrcode's
+    mask choice alone costs what segno's whole SVG does; measured in README, "QR codes"."""
     out = io.BytesIO()
-    code.make_image(image_factory=_PixelSvg, pixels=pixels).save(out)
+    segno.make_qr(content, error="m").save(out, kind="svg", scale=scale, border=border, xmldecl=False)
     return out.getvalue()
 
 
