@@ -114,6 +114,8 @@ def emit(figures: dict) -> None:
         for verdict in figures["scenarios"].values():
             verdict["ok"] = verdict.get("status") == OK
         figures.update(overall(figures["scenarios"].values()))
+        not_ok = [f"{name}: {v.get('status')}" for name, v in figures["scenarios"].items() if not v["ok"]]
+        figures["reason"] = "; ".join(not_ok) or "every scenario passed"
     else:
         figures["ok"] = figures.get("status") == OK
         figures.setdefault("status", UNJUDGED)

@@ -46,6 +46,7 @@ def test_emit_derives_ok_from_status_and_never_trusts_a_given_one(capsys):
     harness.emit({"benchmark": "faults", "scenarios": scenarios})
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert printed["ok"] is False and printed["status"] == "skipped"
+    assert printed["reason"] == "b: skipped"
     assert printed["scenarios"]["b"]["ok"] is False and printed["scenarios"]["b"]["reason"] == "why"
 
 
