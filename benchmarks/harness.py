@@ -8,6 +8,11 @@
 
 Only 127.0.0.1 is ever used. ``emit(figures)`` prints the one JSON line a benchmark ends with;
 ``Milestones`` fires a fault when a run has given a number of answers.
+
+Judging: a benchmark (or each scenario of one) states its verdict with ``judged(checks)``,
+``skipped(reason)`` or ``judged(checks, unjudged=[reasons])``: a ``status`` of ``ok``,
+``failed``, ``skipped`` or ``unjudged`` with its ``reason``. ``ok`` is true for ``ok`` alone:
+a scenario that did not run, or ran without its promise being judged, is not a pass.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,8 +62,64 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[index]
 
 
+#: the verdicts a benchmark or scenario can reach; only OK is a pass
+OK, FAILED, SKIPPED, UNJUDGED = "ok", "failed", "skipped", "unjudged"
+
+
+def judged(checks: Mapping[str, bool], *, unjudged: Sequence[str] = ()) -> dict:
+    """The verdict of a run from its named checks (its correctness and its stated targets):
+    ``failed`` naming every check that did not hold; else ``unjudged`` if part of what it
+    promises could not be judged (``unjudged`` says what and why); else ``ok``.
+
+    A run with no checks at all has judged nothing, so it is ``unjudged`` too."""
+    failed = [name for name, held in checks.items() if not held]
+    checks = {name: bool(held) for name, held in checks.items()}
+    if failed:
+        reason = "failed: " + ", ".join(failed)
+        if unjudged:
+            reason += "; not judged: " + "; ".join(unjudged)
+        return {"status": FAILED, "reason": reason, "checks": checks, "ok": False}
+    if unjudged or not checks:
+        reason = "; ".join(unjudged) or "nothing was checked"
+        return {"status": UNJUDGED, "reason": "not judged: " + reason, "checks": checks, "ok": False}
+    return {"status": OK, "reason": "every check held", "checks": checks, "ok": True}
+
+
+def skipped(reason: str) -> dict:
+    """The verdict of a scenario that did not run: not a pass."""
+    return {"status": SKIPPED, "reason": reason, "checks": {}, "ok": False}
+
+
+def crashed(error: BaseException) -> dict:
+    """The verdict of a scenario that raised before it could judge itself."""
+    return {"status": FAILED, "reason": f"raised {type(error).__name__}: {error}", "checks": {}, "ok": False}
+
+
+def overall(verdicts: Iterable[Mapping]) -> dict:
+    """Status and ``ok`` of a benchmark made of scenarios: ``ok`` only if every scenario was
+    run, judged and passed (and there was at least one); else the worst status found."""
+    statuses = [verdict.get("status") for verdict in verdicts]
+    if statuses and all(status == OK for status in statuses):
+        return {"status": OK, "ok": True}
+    for status in (FAILED, UNJUDGED, SKIPPED):
+        if status in statuses:
+            return {"status": status, "ok": False}
+    return {"status": UNJUDGED, "ok": False}  # no scenario, or one without a verdict
+
+
 def emit(figures: dict) -> None:
-    """Print the benchmark's figures as the last line, one JSON object."""
+    """Print the benchmark's figures as the last line, one JSON object. Its ``ok`` is derived
+    from its ``status`` (or its scenarios'), never taken as given."""
+    if "scenarios" in figures:
+        for verdict in figures["scenarios"].values():
+            verdict["ok"] = verdict.get("status") == OK
+        figures.update(overall(figures["scenarios"].values()))
+        not_ok = [f"{name}: {v.get('status')}" for name, v in figures["scenarios"].items() if not v["ok"]]
+        figures["reason"] = "; ".join(not_ok) or "every scenario passed"
+    else:
+        figures["ok"] = figures.get("status") == OK
+        figures.setdefault("status", UNJUDGED)
+        figures.setdefault("reason", "not judged: no verdict given")
     print(json.dumps(figures, ensure_ascii=False, sort_keys=True), flush=True)
 
 

@@ -4,7 +4,7 @@
 #   libicu-dev pkg-config build PyICU (Thai dictionary order); there is no wheel
 #   fonts-thai-tlwg       Thai fallback fonts for PDFs and the browser
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  WeasyPrint's text layout (Thai shaping)
-#   poppler-utils         pdftotext/pdffonts, used by the PDF tests
+#   poppler-utils         pdftotext/pdffonts/pdftoppm, used by the PDF and QR tests
 #   redis-server          local Redis for tests that need one when none is running
 set -euo pipefail
 PACKAGES=(chromium libicu-dev pkg-config fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import segno
 from PIL import Image
 from werkzeug.serving import make_server
 
@@ -46,9 +45,9 @@ def launch(playwright, extra_args=()):
 
 def write_camera_video(path: Path, text: str, width: int = 640, height: int = 480) -> None:
     """One Y4M 4:2:0 frame showing ``text`` as a QR code (Chromium loops it as a camera)."""
-    png = io.BytesIO()
-    segno.make_qr(text, error="m").save(png, kind="png", scale=8, border=4)
-    qr = Image.open(io.BytesIO(png.getvalue())).convert("L")
+    from eventsys import qr as qr_codes
+
+    qr = Image.open(io.BytesIO(qr_codes.png(text))).convert("L")
     side = min(height - 40, qr.width)
     qr = qr.resize((side, side), Image.NEAREST)
     frame = Image.new("RGB", (width, height), "white")

@@ -297,6 +297,24 @@ def test_printed_documents(client, login, make_cert_registration, setup):
     assert "รายงานการเข้าร่วม" in report and "พม. 0001/2558" in report
 
 
+def test_printed_codes_read_back_as_the_ticket_and_the_check_page(client, login, setup):
+    """A scanner reading a badge gets that person's ticket token; a phone reading a
+    downloaded certificate gets its check page (pages rasterised, codes decoded)."""
+    from eventsys.registration.tickets import signer
+    from tests.qr_reader import pdf_pages, read_qr
+
+    event, (first, second) = setup["event"], setup["registrations"]
+    tickets = {signer().token_for(r.ticket_secret) for r in (first, second)}
+    certificate = client.get(f"/r/{signer().manage_token(first.id, first.ticket_secret)}/certificate.pdf")
+    code = setup["certificates"][0].verification_code
+    assert read_qr(pdf_pages(certificate.data, dpi=200)[0]) == [services.verify_url("http://localhost", code)]
+    login(setup["organizer"])
+    for size in ("single", "a4-8"):
+        badges = client.get(f"/manage/events/{event.id}/certificates/badges.pdf?size={size}")
+        read = [text for page in pdf_pages(badges.data, dpi=200) for text in read_qr(page)]
+        assert sorted(read) == sorted(tickets), size
+
+
 def test_issue_certificates_at_event_close_is_a_plain_service(app, setup, make_attendee, now):
     """What the events code calls when it closes an event: no request needed."""
     make_attendee(setup["event"])

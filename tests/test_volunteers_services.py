@@ -265,16 +265,43 @@ def test_merge_gives_a_seat_freed_by_one_person_holding_two_to_the_waitlist(
     assert notice.params == {"registration_id": waiting.id, "notice": "promoted"}
 
 
+def _waiting_on_a_lock(pid: int, timeout: float = 20) -> None:
+    """Return once PostgreSQL backend ``pid`` is blocked on a lock held by another
+    transaction (seen from a connection of its own); fail if it never is."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.scalar(
+                text("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            )
+            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next look
+            if waiting:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"backend {pid} never waited on a lock")
+
+
 def test_merge_and_a_registration_of_the_kept_person_at_once_do_not_deadlock(
-    make_volunteer, make_event, make_user, make_registration, register_person, in_threads, cipher, now
+    backend,
+    make_volunteer,
+    make_event,
+    make_user,
+    make_registration,
+    register_person,
+    in_threads,
+    cipher,
+    now,
 ):
     """Registering locks the person's row, then the event; a merge takes them in the same
     order, so the two wait for each other instead of deadlocking (a 500 on PostgreSQL).
 
-    The registration has updated the kept person's row when the merge starts; it takes the
-    event's lock only after the merge is under way."""
+    On PostgreSQL the interleaving is forced, not hoped for: the registration has updated
+    the kept person's row, then goes on to lock the event only once the merge is seen
+    blocked on a lock. Merging in the wrong order (the event first) deadlocks here every
+    time. SQLite's single write lock runs the two one after the other, in either order."""
     import threading
-    import time
 
     from eventsys.accounts.models import User
     from eventsys.events.models import Event
@@ -289,13 +316,17 @@ def test_merge_and_a_registration_of_the_kept_person_at_once_do_not_deadlock(
     data = VolunteerData(
         first_name="สมชาย", last_name="ใจดี", phone="0811111111", national_id=national_id(31), consent=True
     )
-    person_locked = threading.Event()
+    racing = backend == "postgresql"
+    merge_pid: list[int] = []
+    merge_connected, person_locked = threading.Event(), threading.Event()
     later = now + timedelta(minutes=1)  # each write changes the rows' updated_at
 
     def register(session) -> None:
         services.save_volunteer(session, data, cipher=cipher, now=later)  # the person's row
-        person_locked.set()
-        time.sleep(0.5)  # the merge starts meanwhile
+        if racing:
+            person_locked.set()
+            assert merge_connected.wait(20)
+            _waiting_on_a_lock(merge_pid[0])  # the merge is under way, and blocked
         # the person proved who they are (the code): their record, already locked above
         register_person(
             session.get(Event, event_id),
@@ -306,7 +337,10 @@ def test_merge_and_a_registration_of_the_kept_person_at_once_do_not_deadlock(
         )
 
     def merge(session) -> None:
-        person_locked.wait(5)
+        if racing:
+            merge_pid.append(session.scalar(text("SELECT pg_backend_pid()")))
+            merge_connected.set()
+            assert person_locked.wait(20)
         services.merge_volunteers(
             session, keep=session.get(Volunteer, keep_id), drop=session.get(Volunteer, drop_id),
             cipher=cipher, actor=session.get(User, organizer_id), now=later,

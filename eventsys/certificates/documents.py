@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from eventsys import qr
 from eventsys.certificates import pdf
 from eventsys.certificates.models import Certificate
 from eventsys.checkin.models import CheckIn
@@ -86,7 +87,7 @@ def badges_pdf(
     """Name badges with the ticket QR (``token_for(ticket_secret)`` is what the scanner reads)."""
     label = LABEL_SIZES.get(size) or LABEL_SIZES["a4-8"]
     badges = [
-        {**_person_row(r.volunteer), "qr": pdf.qr_data_uri(token_for(r.ticket_secret))}
+        {**_person_row(r.volunteer), "qr": qr.png_data_uri(token_for(r.ticket_secret))}
         for r in confirmed_registrations(session, event=event)
     ]
     pages = [badges[i : i + label.per_page] for i in range(0, len(badges), label.per_page)] or [[]]

@@ -43,13 +43,13 @@ from urllib.parse import unquote, urlsplit
 
 import fontpkg_sarabun
 import pikepdf
-import segno
 from flask_babel import lazy_gettext as _l
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from eventsys import qr
 from eventsys.errors import Unavailable
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -194,13 +194,6 @@ def _stylesheet(paper: str) -> CSS:
         font_config=_font_config(),
         url_fetcher=LocalFetcher((str(FONT_DIR),)),
     )
-
-
-def qr_data_uri(content: str, *, fast: bool = True) -> str:
-    """A QR code as a PNG data URI, one pixel per module (drawn with ``image-rendering:
-    pixelated``, so it stays sharp at any size); a fixed mask makes it 3–4× cheaper."""
-    options = {"mask": 0, "error": "m", "boost_error": False} if fast else {}
-    return segno.make_qr(content, **options).png_data_uri(scale=1, border=0)
 
 
 # --- rendering under a time limit ----------------------------------------------------------------
@@ -394,7 +387,7 @@ def render_people(
     renderer: Renderer, layout: CertificateLayout, people: Sequence[CertificatePerson]
 ) -> bytes:
     """The per-person layer: one page per person, in one document."""
-    pages = [(person, qr_data_uri(person.verify_url)) for person in people]
+    pages = [(person, qr.png_data_uri(person.verify_url)) for person in people]
     return renderer.write_pdf(
         "certificate.html", paper=layout.paper, layout=layout, layer="person", people=pages
     )

@@ -7,11 +7,11 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from eventsys import qr
 from eventsys.db import utcnow
 from eventsys.events.ics import event_ics
 from eventsys.mail import Attachment, OutgoingMail
 from eventsys.registration.models import Registration
-from eventsys.registration.qr import qr_png
 from eventsys.registration.services import has_usable_ticket
 from eventsys.registration.tickets import signer
 
@@ -38,7 +38,7 @@ def build_notice(registration: Registration, notice: str) -> OutgoingMail:
         ticket = has_usable_ticket(registration.status)
         attachments: list[Attachment] = []
         if ticket:
-            png = qr_png(signer().token_for(registration.ticket_secret), scale=6)
+            png = qr.png(signer().token_for(registration.ticket_secret), scale=6)
             attachments.append(Attachment("ticket-qr.png", "image/png", png, content_id="ticket-qr"))
             event_url = url_for("events.detail", slug=event.slug, _external=True)
             ics = event_ics(event, url=event_url, now=utcnow())

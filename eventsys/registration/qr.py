@@ -1,22 +1,10 @@
-"""QR images of ticket tokens (always a full QR code: browser decoders cannot read Micro QR)."""
+"""The ticket picture: the QR of a ticket token (drawn by :mod:`eventsys.qr`) with words under it."""
 
 from __future__ import annotations
 
 import io
 
-import segno
-
-
-def qr_png(token: str, *, scale: int = 8) -> bytes:
-    out = io.BytesIO()
-    segno.make_qr(token, error="m").save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
-
-
-def qr_svg(token: str, *, scale: int = 8) -> bytes:
-    out = io.BytesIO()
-    segno.make_qr(token, error="m").save(out, kind="svg", scale=scale, border=4, xmldecl=False)
-    return out.getvalue()
+from eventsys import qr
 
 
 def ticket_card_png(token: str, *, lines: list[str], scale: int = 8) -> bytes:
@@ -27,8 +15,8 @@ def ticket_card_png(token: str, *, lines: list[str], scale: int = 8) -> bytes:
 
     from eventsys.certificates.pdf import FONT_DIR
 
-    qr = Image.open(io.BytesIO(qr_png(token, scale=scale))).convert("RGB")
-    width = max(qr.width, 640)
+    code = Image.open(io.BytesIO(qr.png(token, scale=scale))).convert("RGB")
+    width = max(code.width, 640)
     bold = ImageFont.truetype(str(FONT_DIR / "Sarabun-Bold.ttf"), 30, layout_engine=ImageFont.Layout.RAQM)
     regular = ImageFont.truetype(
         str(FONT_DIR / "Sarabun-Regular.ttf"), 24, layout_engine=ImageFont.Layout.RAQM
@@ -38,11 +26,11 @@ def ticket_card_png(token: str, *, lines: list[str], scale: int = 8) -> bytes:
         font = bold if index == 0 else regular
         wrapped += [(part, font) for part in _wrap(line, font, width - 48)]
     line_height = {bold: 46, regular: 36}
-    height = qr.height + 16 + sum(line_height[font] for _text, font in wrapped) + 24
+    height = code.height + 16 + sum(line_height[font] for _text, font in wrapped) + 24
     card = Image.new("RGB", (width, height), "white")
-    card.paste(qr, ((width - qr.width) // 2, 0))
+    card.paste(code, ((width - code.width) // 2, 0))
     draw = ImageDraw.Draw(card)
-    y = qr.height + 8
+    y = code.height + 8
     for text, font in wrapped:
         draw.text((width // 2, y), text, font=font, fill="#1a1f2b", anchor="ma")
         y += line_height[font]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
 
-from eventsys import sms
+from eventsys import qr, sms
 from eventsys.accounts.forms import SubmitOnlyForm
 from eventsys.accounts.models import Role
 from eventsys.db import begin_write, db, utcnow
@@ -31,7 +31,7 @@ from eventsys.registration.forms import (
     registration_form_for,
 )
 from eventsys.registration.models import IdentityReview, Registration, RegistrationSource, RegistrationStatus
-from eventsys.registration.qr import qr_png, qr_svg, ticket_card_png
+from eventsys.registration.qr import ticket_card_png
 from eventsys.registration.tasks import commit_and_notify, outbox_store
 from eventsys.registration.tickets import signer
 from eventsys.volunteers import thai
@@ -408,7 +408,7 @@ def _confirmed_ticket(token: str) -> Registration:
 @bp.get("/ticket/<token>/qr.png")
 @public
 def ticket_png(token: str):
-    png = qr_png(signer().token_for(_confirmed_ticket(token).ticket_secret))
+    png = qr.png(signer().token_for(_confirmed_ticket(token).ticket_secret))
     return png, 200, {"Content-Type": "image/png", "Cache-Control": "private, max-age=300"}
 
 
@@ -439,7 +439,7 @@ def ticket_card(token: str):
 @bp.get("/ticket/<token>/qr.svg")
 @public
 def ticket_svg(token: str):
-    svg = qr_svg(signer().token_for(_confirmed_ticket(token).ticket_secret))
+    svg = qr.svg(signer().token_for(_confirmed_ticket(token).ticket_secret))
     return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=300"}
 
 
