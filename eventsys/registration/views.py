@@ -3,7 +3,9 @@ and the admins' outbox (e-mail, SMS, failed deliveries)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from email.utils import parsedate_to_datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -444,6 +446,16 @@ def ticket_svg(token: str):
 # --- the admins' view of the outbox (e-mail and SMS) and of failed deliveries ------------------
 
 
+def _sent_at(header: str | None) -> datetime | None:
+    """A message's Date header as a time the page shows in Bangkok time (None if unreadable)."""
+    try:
+        sent = parsedate_to_datetime(str(header)) if header else None
+    except (TypeError, ValueError):
+        return None
+    # "-0000" (how the SMS outbox writes it) means UTC with no zone given: a naive result
+    return sent.replace(tzinfo=UTC) if sent and sent.tzinfo is None else sent
+
+
 @bp.get("/admin/outbox")
 @role_required()
 def outbox():
@@ -470,7 +482,7 @@ def outbox():
                     "name": None,
                     "to": message["to"],
                     "subject": first_line,
-                    "date": message["date"],
+                    "date": _sent_at(message["date"]),
                 }
             )
         else:
@@ -481,7 +493,7 @@ def outbox():
                     "name": path.stem,
                     "to": message["To"],
                     "subject": message["Subject"],
-                    "date": message["Date"],
+                    "date": _sent_at(message["Date"]),
                 }
             )
     return render_template(
@@ -525,6 +537,7 @@ def outbox_message(name: str):
         "registration/outbox_message.html",
         message=message,
         text=body.get_content() if body else "",
+        sent_at=_sent_at(message["Date"]),
         attachments=attachments,
     )
 

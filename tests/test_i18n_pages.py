@@ -1,0 +1,579 @@
+"""Every page in both languages shows only its own language (issue #13).
+
+A realistic event is seeded (agenda, questions, registrations in every state, check-ins by
+several methods, certificates valid and revoked, volunteers with network types, jobs, an
+identity check, an e-mail in the outbox) with an admin, its organizer and its door staff.
+Then every GET rule of ``app.url_map`` that answers HTML is requested, as the role that may
+see it, in Thai and in English (the ``lang`` cookie, as the language switcher sets it):
+
+* on a Thai page, no English word may be visible, and
+* on an English page, no Thai letter,
+
+once what people typed is masked: every user-entered value in the database (names, titles,
+organizations, e-mail addresses, answers, codes …), e-mail and web addresses, and words with
+digits in them (tickets, serials). Stored codes (statuses, network types, kinds, languages)
+are not masked: showing one raw is exactly what this test is for. Visible text is the text
+of the page outside ``<script>``/``<style>`` plus ``placeholder``, ``title``, ``aria-label``,
+``alt`` and the ``value`` of buttons.
+
+A new route is scanned without anyone adding it here; a new URL parameter fails
+``test_every_page_parameter_is_filled`` until :data:`PARAMS` knows how to fill it. The same
+checks run on flash messages after common actions and on the 403/404/429/500 pages, and no
+page may show a stored phone number unformatted (``0834567803`` instead of ``083-456-7803``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from eventsys.accounts.models import Role, User
+from eventsys.db import db, utcnow
+from eventsys.i18n import LANGUAGE_COOKIE
+from tests.conftest import PASSWORD
+
+# --- what counts as the other language --------------------------------------------------------
+
+#: Latin words a Thai page may show, and why: kept short on purpose
+THAI_PAGE_ALLOWED = {
+    # acronyms Thai writes in Latin letters
+    "QR": "QR code",
+    "API": "โทเคน API",
+    "SMS": "a text message",
+    "USB": "a USB barcode scanner",
+    "MB": "megabytes, in a file-size limit",
+    # file formats, named as the reader's computer names them
+    "PDF": "a file type",
+    "CSV": "a file type",
+    "XLSX": "a file type",
+    "ZIP": "a file type",
+    "PNG": "an image type",
+    "JPEG": "an image type",
+    "SVG": "an image type",
+    "JSON": "a file type",
+    "HTML": "markup the privacy-notice editor refuses",
+    "UTF": "UTF-8, a text encoding",
+    # names
+    "Excel": "a product name",
+    "Windows": "a product name (its Thai encoding, cp874)",
+    "LINE": "the messenger's brand name",
+    "ThaiD": "the government's identity app",
+    "eventsys": "the product name",
+}
+#: Thai words an English page may show: the switcher names Thai in Thai
+ENGLISH_PAGE_ALLOWED: set[str] = set()
+
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+THAI_RUN = re.compile(r"[\u0E00-\u0E7F]+")
+#: typed or generated data that is neither language: addresses, paths, tokens with digits
+NOT_WORDS = re.compile(
+    r"[\w.+•-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail, masked or not
+    r"|\b\w+://\S+"  # URL
+    r"|(?<![\w/])/[\w/.<>{}?=&%-]*"  # a path such as /e/slug
+    r"|(?<!\w)\.[a-z]{2,4}\b"  # a file extension: .xlsx, .ics
+    r"|\{[^{}]*\}"  # a placeholder to type: {name}, {n:04d}
+    r"|\S*•\S*"  # masked data: ผู้เ•••
+    r"|\b[\w-]*\d[\w-]*\b"  # a word with a digit: ticket, serial, A4, UTF-8, 08x-xxx-xxxx
+)
+#: ten digits starting 0, not inside a longer number: a phone as stored, unformatted
+RAW_PHONE = re.compile(r"(?<![\d-])0\d{9}(?![\d-])")
+
+#: columns holding codes the app must turn into words itself: never masked
+CODE_COLUMNS = {
+    "volunteers.prefix_code",
+    "volunteers.province_code",
+    "volunteers.language",
+    "volunteers.phone",  # masked separately: a phone must show formatted
+    "volunteers.phone_tail",
+    "registrations.language",
+    "certificate_designs.language",
+    "certificate_designs.paper",
+    "certificate_designs.eligibility",
+    "jobs.kind",
+    "jobs.params",
+    "identity_reviews.reason",
+    "consents.purpose",
+    "consents.source",
+    "questions.key",
+}
+#: keys inside stored JSON whose values are codes
+CODE_KEYS = {"status", "kind", "output", "language", "fields", "reason_code"}
+#: tables nobody reads on a page
+UNSHOWN_TABLES = {"audit_log", "login_failures", "api_tokens"}
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees (or hears from a screen reader), one string per node.
+
+    Text inside an element marked with another ``lang`` than the page's (the Thai name of a
+    column shown beside its English one, a language's own name) or inside ``<code>`` (a
+    command to type) is left out: it is in that language on purpose.
+    """
+
+    HIDDEN = {"script", "style", "code", "kbd", "samp"}
+    SPOKEN = ("placeholder", "title", "aria-label", "alt")
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+
+    def __init__(self, language: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.language = language
+        self.chunks: list[str] = []
+        self._skipping: list[list] = []  #: [tag, depth] of each open element whose text is skipped
+
+    def _skipped(self) -> bool:
+        return bool(self._skipping)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        other_language = values.get("lang") not in (None, "", self.language)
+        if self._skipping and self._skipping[-1][0] == tag:
+            self._skipping[-1][1] += 1
+        elif (tag in self.HIDDEN or other_language) and tag not in self.VOID:
+            self._skipping.append([tag, 1])
+            return
+        if self._skipped() or other_language:
+            return
+        self.chunks.extend(values[name] for name in self.SPOKEN if values.get(name))
+        is_button = tag == "button" or (
+            tag == "input" and values.get("type") in ("submit", "button", "reset")
+        )
+        if is_button and values.get("value"):
+            self.chunks.append(values["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping and self._skipping[-1][0] == tag:
+            self._skipping[-1][1] -= 1
+            if not self._skipping[-1][1]:
+                self._skipping.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipped() and data.strip():
+            self.chunks.append(data.strip())
+
+
+def visible_text(html: str, language: str) -> list[str]:
+    parser = VisibleText(language)
+    parser.feed(html)
+    parser.close()
+    return parser.chunks
+
+
+def _strings_in(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name not in CODE_KEYS:
+                yield from _strings_in(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_in(item, key)
+    elif isinstance(value, str):
+        yield value
+
+
+def typed_data(extra: list[str] = ()) -> list[str]:
+    """Every user-entered string in the database (and ``extra``), longest first."""
+    from eventsys.volunteers.models import NETWORK_TYPES
+
+    found: set[str] = set(extra)
+    for table in db.metadata.sorted_tables:
+        if table.name in UNSHOWN_TABLES:
+            continue
+        columns = [
+            column
+            for column in table.columns
+            if isinstance(column.type, sa.String | sa.Text | sa.JSON)
+            and not isinstance(column.type, sa.Enum)
+            and f"{table.name}.{column.name}" not in CODE_COLUMNS
+        ]
+        if not columns:
+            continue
+        for row in db.session.execute(sa.select(*columns)):
+            for column, value in zip(columns, row, strict=True):
+                if f"{table.name}.{column.name}" == "volunteers.network_type" and value in NETWORK_TYPES:
+                    continue  # a network type from the list: a code, shown through its label
+                found.update(_strings_in(value))
+    return sorted((s.strip() for s in found if len(s.strip()) >= 2), key=len, reverse=True)
+
+
+def masked(text: str, data: list[str]) -> str:
+    for value in data:
+        if value in text:
+            text = text.replace(value, " ")
+    return NOT_WORDS.sub(" ", text)
+
+
+def foreign_words(chunks: list[str], language: str, data: list[str]) -> list[str]:
+    """The other language's words left in a page's text once typed data is masked."""
+    found = []
+    for chunk in chunks:
+        text = masked(chunk, data)
+        if language == "th":
+            words = [w for w in LATIN_WORD.findall(text) if w not in THAI_PAGE_ALLOWED]
+        else:
+            words = [w for w in THAI_RUN.findall(text) if w not in ENGLISH_PAGE_ALLOWED]
+        if words:
+            found.append(f"{' '.join(words)!r} in {chunk[:160]!r}")
+    return found
+
+
+def raw_phones(chunks: list[str]) -> list[str]:
+    return [chunk[:160] for chunk in chunks if RAW_PHONE.search(chunk)]
+
+
+# --- the seeded world -------------------------------------------------------------------------
+
+
+@dataclass
+class Seed:
+    admin: User
+    organizer: User
+    staff: User
+    event: Any
+    registration: Any  #: confirmed, checked in, certificate issued
+    volunteer: Any
+    other_volunteer: Any  #: a second record, for the merge page
+    certificate: Any
+    certificate_job: Any
+    import_job: Any
+    verification: Any
+    outbox_name: str
+    outbox_text: str
+    notice_version: str
+
+
+def _manage_token(registration) -> str:
+    from eventsys.registration.tickets import signer
+
+    return signer().manage_token(registration.id, registration.ticket_secret)
+
+
+def _ticket_token(registration) -> str:
+    from eventsys.registration.tickets import signer
+
+    return signer().token_for(registration.ticket_secret)
+
+
+@pytest.fixture
+def seed(app, make_user, make_event, make_checkin_registration, assign_staff) -> Seed:
+    """One event with everything the organizer's pages show, a month from now."""
+    from eventsys.certificates import tasks as certificate_tasks
+    from eventsys.certificates.services import issue_certificates, revoke_certificate
+    from eventsys.checkin.models import CheckIn, CheckInMethod
+    from eventsys.events.models import QuestionKind
+    from eventsys.events.services import QuestionData, add_question
+    from eventsys.jobs.services import create_job, mark_done, mark_failed
+    from eventsys.privacy.services import current_notice_version, default_notice
+    from eventsys.registration.models import IdentityReview, IdentityVerification
+    from eventsys.registration.tasks import outbox_path
+    from eventsys.volunteers.tasks import report_path
+
+    now = utcnow()
+    admin = make_user("admin", email="admin@example.org", full_name="ผู้ดูแลระบบ")
+    organizer = make_user("organizer", email="organizer@example.org", full_name="สมหญิง ประสานงาน")
+    staff = make_user("staff", email="door@example.org", full_name="สมปอง หน้างาน")
+    starts = (now + timedelta(days=30)).replace(hour=3, minute=0, second=0, microsecond=0)
+    event = make_event(
+        owner=organizer,
+        sessions=2,
+        capacity=50,
+        waitlist_enabled=True,
+        title="การประชุมเชิงปฏิบัติการเครือข่าย อพม.",
+        venue="โรงแรมปริ๊นซ์ พาเลซ",
+        address="488/800 ถนนกรุงเกษม กรุงเทพมหานคร 10100",
+        organizer_unit="กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์",
+        description="แลกเปลี่ยนประสบการณ์และวางแนวทางร่วมกัน",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=starts - timedelta(days=1),
+    )
+    assign_staff(staff, event)
+    for text, kind, options in (
+        ("อาหารที่รับประทาน", QuestionKind.SINGLE_CHOICE, ["ทั่วไป", "มังสวิรัติ"]),
+        ("ต้องการเบิกค่าเดินทางหรือไม่", QuestionKind.YES_NO, []),
+        ("ความคาดหวัง", QuestionKind.SHORT_TEXT, []),
+    ):
+        add_question(
+            db.session,
+            event=event,
+            data=QuestionData(label=text, kind=kind, options=options),
+            actor=organizer,
+            now=now,
+        )
+    db.session.commit()
+
+    networks = ("อพม.", "ภาคเอกชน", "กลุ่มออมทรัพย์บ้านหนองบัว", "สภาเด็กและเยาวชน", "", "หน่วยงานภาครัฐ")
+    registrations = {}
+    for index, status in enumerate(
+        ("confirmed", "confirmed", "pending", "waitlisted", "cancelled", "rejected")
+    ):
+        registration = make_checkin_registration(
+            event,
+            status=status,
+            first_name=f"ผู้เข้าร่วม{'กขคงจฉ'[index]}",
+            network_type=networks[index],
+            email=f"person{index}@example.org",
+            position="อพม.",
+            phone=f"08345678{index:02d}",
+        )
+        registration.answers = {"q1": "ทั่วไป", "q2": index % 2 == 0, "q3": "ได้ความรู้"}
+        registrations.setdefault(status, []).append(registration)
+    db.session.commit()
+    present, absent = registrations["confirmed"]
+    for method, session_id in ((CheckInMethod.CAMERA, None), (CheckInMethod.KIOSK, event.sessions[0].id)):
+        db.session.add(
+            CheckIn(
+                registration_id=present.id,
+                session_id=session_id,
+                method=method,
+                checked_in_at=now,
+                recorded_at=now,
+                staff_user_id=staff.id,
+                device="ประตู 1",
+            )
+        )
+    db.session.commit()
+    (certificate,) = issue_certificates(db.session, event=event, actor=organizer, now=now)
+    db.session.commit()
+    db.session.add(
+        CheckIn(
+            registration_id=absent.id,
+            method=CheckInMethod.WALK_IN,
+            checked_in_at=now,
+            recorded_at=now,
+            staff_user_id=staff.id,
+        )
+    )
+    db.session.commit()
+    (revoked,) = issue_certificates(db.session, event=event, actor=organizer, now=now)
+    revoke_certificate(db.session, certificate=revoked, actor=organizer, reason="ชื่อสะกดผิด", now=now)
+    db.session.commit()
+
+    certificate_job = create_job(
+        db.session, kind="certificates_bulk", params={"event_id": event.id, "output": "zip"}, actor=organizer
+    )
+    mark_done(certificate_job, result={"count": 1}, now=now)
+    import_job = create_job(
+        db.session,
+        kind="volunteer_import",
+        params={"path": "gone.csv", "filename": "people.csv", "language": "th"},
+        actor=organizer,
+    )
+    row = {"number": 2, "status": "skipped", "reason": "ไม่มีชื่อ", "name": "", "volunteer_id": None}
+    mark_done(
+        import_job,
+        result={
+            "counts": {"created": 0, "updated": 0, "unchanged": 0, "skipped": 1},
+            "fields": ["first_name"],
+            "filename": "people.csv",
+            "rows": [row],
+        },
+        now=now,
+    )
+    failed_mail = create_job(
+        db.session, kind="registration_mail", params={"registration_id": present.id, "notice": "confirmed"}
+    )
+    mark_failed(failed_mail, error="SMTPRecipientsRefused", now=now)
+    pending = registrations["pending"][0]
+    db.session.add(
+        IdentityReview(
+            event_id=event.id,
+            volunteer_id=pending.volunteer_id,
+            reason="no_contact",
+            submission={"first_name": pending.volunteer.first_name, "phone": "0834567899"},
+            created_at=now,
+        )
+    )
+    verification = IdentityVerification(
+        public_id="v" * 32,
+        event_id=event.id,
+        volunteer_id=absent.volunteer_id,
+        submission={},
+        sent_to=["08x-xxx-6701"],
+        created_at=now,
+        code_sent_at=now,
+        expires_at=now + timedelta(minutes=15),
+    )
+    db.session.add(verification)
+    db.session.commit()
+    other = make_checkin_registration(event, status="cancelled", first_name="ผู้เข้าร่วมก").volunteer
+    db.session.add(default_notice())  # as the migration stores it: the admin's text, not ours
+    db.session.commit()
+    notice_version = current_notice_version(db.session)
+    db.session.commit()
+
+    certificate_tasks.export_path(certificate_job.id, "zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    report_path(import_job.id).write_text(json.dumps([{**row, "values": {"first_name": ""}}]))
+    outbox = outbox_path()
+    outbox.mkdir(parents=True, exist_ok=True)
+    outbox_text = "บัตรเข้างานของคุณ"  # a message kept in its recipient's language, subject "บัตรเข้างาน"
+    (outbox / "message1.eml").write_text(
+        "To: person0@example.org\nSubject: =?utf-8?b?4Lia4Lix4LiV4Lij4LmA4LiC4LmJ4Liy4LiH4Liy4LiZ?=\n"
+        "Date: Thu, 12 Nov 2015 10:00:00 +0700\nContent-Type: text/plain; charset=utf-8\n\n"
+        f"{outbox_text}\n"
+    )
+    return Seed(
+        admin=admin,
+        organizer=organizer,
+        staff=staff,
+        event=event,
+        registration=present,
+        volunteer=present.volunteer,
+        other_volunteer=other,
+        certificate=certificate,
+        certificate_job=certificate_job,
+        import_job=import_job,
+        verification=verification,
+        outbox_name="message1",
+        outbox_text=outbox_text,
+        notice_version=notice_version,
+    )
+
+
+# --- which URLs, as whom -------------------------------------------------------------------------
+
+#: how to fill each URL parameter from the seed; ``endpoint:param`` wins over ``param``
+PARAMS: dict[str, Callable[[Seed], Any]] = {
+    "event_id": lambda s: s.event.id,
+    "slug": lambda s: s.event.slug,
+    "volunteer_id": lambda s: s.volunteer.id,
+    "user_id": lambda s: s.organizer.id,
+    "certificate_id": lambda s: s.certificate.id,
+    "verification_id": lambda s: s.verification.public_id,
+    "version": lambda s: s.notice_version,
+    "name": lambda s: s.outbox_name,
+    "kind": lambda s: "csv",
+    "token": lambda s: _manage_token(s.registration),
+    "code": lambda s: s.certificate.verification_code,
+    "job_id": lambda s: s.certificate_job.id,
+    "volunteers.import_job:job_id": lambda s: s.import_job.id,
+    "volunteers.import_errors:job_id": lambda s: s.import_job.id,
+    "volunteers.import_report:job_id": lambda s: s.import_job.id,
+    "registration.ticket_png:token": lambda s: _ticket_token(s.registration),
+    "registration.ticket_svg:token": lambda s: _ticket_token(s.registration),
+    "registration.ticket_card:token": lambda s: _ticket_token(s.registration),
+}
+#: extra query strings that show more of a page (filters, a chosen session, a pair to merge)
+QUERIES: dict[str, Callable[[Seed], list[dict[str, Any]]]] = {
+    "registration.registrations": lambda s: [{}, {"status": "confirmed", "network": "อพม."}],
+    "registration.manage": lambda s: [{}, {"new": "1"}],
+    "volunteers.index": lambda s: [{}, {"q": "ผู้เข้าร่วม"}, {"network": "อพม."}],
+    "volunteers.merge": lambda s: [{"keep": s.volunteer.id, "drop": s.other_volunteer.id}],
+    "checkin.scanner": lambda s: [{}, {"session": s.event.sessions[0].id}],
+    "checkin.index": lambda s: [{}, {"today": "1"}],
+}
+#: not pages: the language switch itself (it sets the cookie), files and the JSON API
+NOT_PAGES = {"static", "site.set_language"}
+
+
+def _get_rules(app: Flask):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES and not rule.rule.startswith("/api/"):
+            yield rule
+
+
+def _viewers(app: Flask, endpoint: str) -> list[str]:
+    """Who opens the page: anyone, the admin, the organizer and (at the door) the staff."""
+    view = app.view_functions[endpoint]
+    if getattr(view, "is_public", False):
+        return ["anonymous"]
+    roles = getattr(view, "required_roles", None)
+    if roles is None:
+        return ["anonymous"]
+    viewers = ["admin"] if not roles else []
+    if Role.ORGANIZER in roles:
+        viewers.append("organizer")
+    if Role.STAFF in roles:
+        viewers.append("staff")
+    return viewers
+
+
+def _urls(app: Flask, seed: Seed) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, viewer, url) for every page."""
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in _get_rules(app):
+            values = {
+                name: PARAMS.get(f"{rule.endpoint}:{name}", PARAMS.get(name))(seed) for name in rule.arguments
+            }
+            for query in QUERIES.get(rule.endpoint, lambda s: [{}])(seed):
+                url = url_for(rule.endpoint, **values, **query)
+                for viewer in _viewers(app, rule.endpoint):
+                    yield rule.endpoint, viewer, url
+
+
+@pytest.fixture
+def browsers(app, seed) -> dict[str, FlaskClient]:
+    """A client per viewer, logged in through the real form."""
+    clients = {"anonymous": app.test_client()}
+    for name, user in (("admin", seed.admin), ("organizer", seed.organizer), ("staff", seed.staff)):
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, (name, response.get_data(as_text=True)[:500])
+        clients[name] = client
+    db.session.rollback()
+    return clients
+
+
+def _in(client: FlaskClient, language: str) -> FlaskClient:
+    client.set_cookie(LANGUAGE_COOKIE, language)
+    return client
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def test_every_page_parameter_is_filled(app):
+    """A new route's URL parameter must be filled from the seed, so the route is scanned."""
+    missing = sorted(
+        f"{rule.endpoint}: <{name}>"
+        for rule in _get_rules(app)
+        for name in rule.arguments
+        if f"{rule.endpoint}:{name}" not in PARAMS and name not in PARAMS
+    )
+    assert not missing, f"add these to PARAMS in {__name__}: {missing}"
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_every_page_shows_only_the_readers_language(app, seed, browsers, language):
+    findings: list[str] = []
+    scanned = 0
+    data = typed_data([seed.outbox_text, "บัตรเข้างาน"])
+    for endpoint, viewer, url in _urls(app, seed):
+        response = _in(browsers[viewer], language).get(url)
+        if response.status_code in (301, 302, 303):
+            continue  # answered with another page, scanned on its own
+        if "text/html" not in response.content_type:
+            continue  # files (PDF, CSV, images) and JSON: exports have tests of their own
+        assert response.status_code == 200, (endpoint, viewer, url, response.status_code)
+        scanned += 1
+        chunks = visible_text(response.get_data(as_text=True), language)
+        findings += [f"{endpoint} ({viewer}) {url}: {word}" for word in foreign_words(chunks, language, data)]
+        findings += [f"{endpoint} ({viewer}) {url}: unformatted phone {c!r}" for c in raw_phones(chunks)]
+    assert scanned >= 30, scanned  # the scan reached the pages, not the log-in form
+    assert not findings, "\n".join(findings)
