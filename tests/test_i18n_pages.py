@@ -577,3 +577,74 @@ def test_every_page_shows_only_the_readers_language(app, seed, browsers, languag
         findings += [f"{endpoint} ({viewer}) {url}: unformatted phone {c!r}" for c in raw_phones(chunks)]
     assert scanned >= 30, scanned  # the scan reached the pages, not the log-in form
     assert not findings, "\n".join(findings)
+
+
+# --- exports: the same rules for every CSV and XLSX the app writes ------------------------------
+
+#: a time written as a machine writes it (ISO, UTC): exports show Bangkok time as readers write it
+RAW_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+#: exports whose first column is not ลำดับ, and why
+NOT_NUMBERED = {
+    "volunteers.import_errors": "the row of the imported file each problem is on",
+    "volunteers.import_report": "the row of the imported file each outcome is for",
+}
+NUMBER_HEADER = {"th": "ลำดับ", "en": "No."}
+
+
+def _export_table(response) -> list[list[str]] | None:
+    """The rows of a CSV or XLSX answer as text, or None for anything else."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    if response.mimetype.startswith("text/csv"):
+        text = response.get_data(as_text=True)
+        assert text.startswith("\ufeff"), "CSV without a BOM: Excel on Thai Windows garbles Thai"
+        return list(csv.reader(io.StringIO(text[1:])))
+    if response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        return [["" if cell.value is None else str(cell.value) for cell in row] for row in sheet.iter_rows()]
+    return None
+
+
+def _export_urls(app: Flask, seed: Seed) -> Iterator[tuple[str, str, str]]:
+    """Every page URL, with both formats where a rule takes a ``kind``."""
+    for endpoint, viewer, url in _urls(app, seed):
+        yield endpoint, viewer, url
+        if url.endswith("csv") and endpoint in (
+            "registration.export",
+            "volunteers.export",
+            "volunteers.import_errors",
+        ):
+            yield endpoint, viewer, url[: -len("csv")] + "xlsx"
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_every_export_reads_in_the_readers_language(app, seed, browsers, language):
+    """Every CSV/XLSX export: headers and values in the reader's language, ลำดับ 1…n as the
+    first column, phones formatted, times in Bangkok time as readers write them."""
+    findings: list[str] = []
+    exports = set()
+    data = typed_data()
+    for endpoint, viewer, url in _export_urls(app, seed):
+        if viewer == "staff":
+            continue  # the organizer's exports; staff are refused them (tests/test_security_idor.py)
+        response = _in(browsers[viewer], language).get(url)
+        table = _export_table(response) if response.status_code == 200 else None
+        if table is None:
+            continue
+        exports.add(f"{endpoint} {'csv' if response.mimetype.startswith('text/csv') else 'xlsx'}")
+        cells = [cell for row in table for cell in row if cell]
+        where = f"{endpoint} {url}"
+        findings += [f"{where}: {word}" for word in foreign_words(cells, language, data)]
+        findings += [f"{where}: unformatted phone {c!r}" for c in raw_phones(cells)]
+        findings += [f"{where}: machine time {c!r}" for c in cells if RAW_TIME.search(c)]
+        if endpoint not in NOT_NUMBERED:
+            numbers = [row[0] for row in table[1:]]
+            if table[0][0] != NUMBER_HEADER[language] or numbers != [
+                str(n) for n in range(1, len(numbers) + 1)
+            ]:
+                findings.append(f"{where}: first column {table[0][0]!r} {numbers} is not ลำดับ 1…n")
+    assert len(exports) >= 8, sorted(exports)  # registrations, attendance, volunteers, import reports
+    assert not findings, "\n".join(findings)

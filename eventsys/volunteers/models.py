@@ -34,6 +34,19 @@ def network_label(value: str) -> str:
     return str(NETWORK_TYPES.get(value, value))
 
 
+def network_code(text: str) -> str:
+    """What to store for a network type given by its stored value or by its name in Thai or
+    English (a sheet exported in English names "Private sector"); other text as given."""
+    if text in NETWORK_TYPES:
+        return text
+    wanted = text.strip().casefold()
+    for code, name in NETWORK_TYPES.items():
+        # English is the catalog's source language: a lazy label's message id is its English
+        if wanted in (str(name).casefold(), name._args[0].casefold()):
+            return code
+    return text
+
+
 def thai_full_name(prefix: str, first_name: str, last_name: str) -> str:
     """ "{title}{first} {last}": no space after a title, as Thai writing has it."""
     return f"{prefix}{first_name} {last_name}".strip()

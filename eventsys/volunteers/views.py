@@ -22,6 +22,7 @@ from eventsys.db import begin_write, db, utcnow
 from eventsys.errors import DomainError, RuleViolation
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
+from eventsys.registration.export import SpreadsheetWriter
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import services, sheets, thai
 from eventsys.volunteers.crypto import cipher
@@ -472,9 +473,8 @@ def import_report(job_id: int):
         "unchanged": _("unchanged"),
         "skipped": _("skipped"),
     }
-    writer = sheets.SheetWriter(
-        stream, "csv", [_("Row"), _("Result"), _("Name"), _("Record ID"), _("Reason")]
-    )
+    writer = SpreadsheetWriter(stream, "csv")
+    writer.write([_("Row"), _("Result"), _("Name"), _("Record ID"), _("Reason")])
     for row in _report_rows(job):
         writer.write(
             [
