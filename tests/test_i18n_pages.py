@@ -40,7 +40,7 @@ from flask.testing import FlaskClient
 from eventsys.accounts.models import Role, User
 from eventsys.db import db, utcnow
 from eventsys.i18n import LANGUAGE_COOKIE
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, FreshContextClient
 
 # --- what counts as the other language --------------------------------------------------------
 
@@ -85,8 +85,10 @@ NOT_WORDS = re.compile(
     r"|\S*•\S*"  # masked data: ผู้เ•••
     r"|\b[\w-]*\d[\w-]*\b"  # a word with a digit: ticket, serial, A4, UTF-8, 08x-xxx-xxxx
 )
-#: ten digits starting 0, not inside a longer number: a phone as stored, unformatted
-RAW_PHONE = re.compile(r"(?<![\d-])0\d{9}(?![\d-])")
+#: nine or ten digits starting 0, not inside a longer number: a phone as stored, unformatted
+RAW_PHONE = re.compile(r"(?<![\d-])0\d{8,9}(?![\d-])")
+#: a seeded phone as people write it: some page must show one, or the phone check proves nothing
+FORMATTED_PHONE = re.compile(r"\b083-456-78\d\d\b")
 
 #: columns holding codes the app must turn into words itself: never masked
 CODE_COLUMNS = {
@@ -142,6 +144,8 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.language = language
         self.chunks: list[str] = []
+        #: what text boxes hold when the page opens (typed data: checked for phones only)
+        self.field_values: list[str] = []
         self._skipping: list[list] = []  #: [tag, depth] of each open element whose text is skipped
 
     def _skipped(self) -> bool:
@@ -155,6 +159,8 @@ class VisibleText(HTMLParser):
         elif (tag in self.HIDDEN or other_language) and tag not in self.VOID:
             self._skipping.append([tag, 1])
             return
+        if tag == "input" and values.get("type", "text") in ("text", "tel", "search") and values.get("value"):
+            self.field_values.append(values["value"])
         if self._skipped() or other_language:
             return
         self.chunks.extend(values[name] for name in self.SPOKEN if values.get(name))
@@ -180,6 +186,13 @@ def visible_text(html: str, language: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.chunks
+
+
+def field_values(html: str) -> list[str]:
+    parser = VisibleText("")
+    parser.feed(html)
+    parser.close()
+    return parser.field_values
 
 
 def _strings_in(value: Any, key: str = "") -> Iterator[str]:
@@ -496,8 +509,14 @@ def _get_rules(app: Flask):
             yield rule
 
 
+#: pages only a particular device opens
+VIEWERS = {"checkin.kiosk_screen": ["kiosk"]}
+
+
 def _viewers(app: Flask, endpoint: str) -> list[str]:
     """Who opens the page: anyone, the admin, the organizer and (at the door) the staff."""
+    if endpoint in VIEWERS:
+        return VIEWERS[endpoint]
     view = app.view_functions[endpoint]
     if getattr(view, "is_public", False):
         return ["anonymous"]
@@ -529,13 +548,22 @@ def _urls(app: Flask, seed: Seed) -> Iterator[tuple[str, str, str]]:
 
 @pytest.fixture
 def browsers(app, seed) -> dict[str, FlaskClient]:
-    """A client per viewer, logged in through the real form."""
+    """A client per viewer, logged in through the real form; each request in its own app
+    context, as in production (else Flask-Login's user cached in ``g`` leaks between them)."""
+    app.test_client_class = FreshContextClient
     clients = {"anonymous": app.test_client()}
-    for name, user in (("admin", seed.admin), ("organizer", seed.organizer), ("staff", seed.staff)):
+    for name, user in (
+        ("admin", seed.admin),
+        ("organizer", seed.organizer),
+        ("staff", seed.staff),
+        ("kiosk", seed.staff),
+    ):
         client = app.test_client()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, (name, response.get_data(as_text=True)[:500])
         clients[name] = client
+    # a tablet the door staff turned into the kiosk (and were logged out of)
+    assert clients["kiosk"].post(f"/checkin/{seed.event.id}/kiosk").status_code == 302
     db.session.rollback()
     return clients
 
@@ -562,7 +590,7 @@ def test_every_page_parameter_is_filled(app):
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_every_page_shows_only_the_readers_language(app, seed, browsers, language):
     findings: list[str] = []
-    scanned = 0
+    scanned, phones_shown = 0, 0
     data = typed_data([seed.outbox_text, "บัตรเข้างาน"])
     for endpoint, viewer, url in _urls(app, seed):
         response = _in(browsers[viewer], language).get(url)
@@ -572,10 +600,16 @@ def test_every_page_shows_only_the_readers_language(app, seed, browsers, languag
             continue  # files (PDF, CSV, images) and JSON: exports have tests of their own
         assert response.status_code == 200, (endpoint, viewer, url, response.status_code)
         scanned += 1
-        chunks = visible_text(response.get_data(as_text=True), language)
+        html = response.get_data(as_text=True)
+        chunks = visible_text(html, language)
         findings += [f"{endpoint} ({viewer}) {url}: {word}" for word in foreign_words(chunks, language, data)]
-        findings += [f"{endpoint} ({viewer}) {url}: unformatted phone {c!r}" for c in raw_phones(chunks)]
+        findings += [
+            f"{endpoint} ({viewer}) {url}: unformatted phone {c!r}"
+            for c in raw_phones(chunks + field_values(html))
+        ]
+        phones_shown += any(FORMATTED_PHONE.search(chunk) for chunk in chunks)
     assert scanned >= 30, scanned  # the scan reached the pages, not the log-in form
+    assert phones_shown >= 3, phones_shown
     assert not findings, "\n".join(findings)
 
 
@@ -647,4 +681,109 @@ def test_every_export_reads_in_the_readers_language(app, seed, browsers, languag
             ]:
                 findings.append(f"{where}: first column {table[0][0]!r} {numbers} is not ลำดับ 1…n")
     assert len(exports) >= 8, sorted(exports)  # registrations, attendance, volunteers, import reports
+    assert not findings, "\n".join(findings)
+
+
+# --- flash messages and error pages ------------------------------------------------------------
+
+
+def _actions(seed: Seed) -> list[tuple[str, str, dict[str, Any], dict[str, str]]]:
+    """(viewer, endpoint, URL values, form) of actions that answer with a flash message:
+    successes, and refusals a domain rule raises (a message from a service)."""
+    event, registration = seed.event, seed.registration
+    pending = next(r for r in _registrations(event) if r.status.value == "pending")
+    waitlisted = next(r for r in _registrations(event) if r.status.value == "waitlisted")
+    return [
+        (
+            "organizer",
+            "registration.registration_action",
+            {"registration_id": pending.id, "action": "approve"},
+            {},
+        ),
+        # a refusal: a confirmed registration cannot be approved again
+        (
+            "organizer",
+            "registration.registration_action",
+            {"registration_id": registration.id, "action": "approve"},
+            {},
+        ),
+        (
+            "organizer",
+            "registration.registration_action",
+            {"registration_id": waitlisted.id, "action": "cancel"},
+            {},
+        ),
+        ("organizer", "certificates.revoke", {"certificate_id": seed.certificate.id}, {"reason": "ชื่อสะกดผิด"}),
+        ("organizer", "events.set_status", {"status": "closed"}, {}),
+        ("anonymous", "registration.cancel", {"token": _manage_token(registration)}, {}),
+        ("admin", "accounts.user_action", {"user_id": seed.staff.id, "action": "deactivate"}, {}),
+    ]
+
+
+def _registrations(event) -> list:
+    from sqlalchemy import select
+
+    from eventsys.registration.models import Registration
+
+    return list(db.session.scalars(select(Registration).where(Registration.event_id == event.id)))
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_flash_messages_are_in_the_readers_language(app, seed, browsers, language):
+    from flask import url_for
+
+    findings, flashes = [], []
+    actions = _actions(seed)
+    for viewer, endpoint, values, form in actions:
+        db.session.rollback()  # a fresh snapshot: the request writes
+        with app.test_request_context():
+            if "event_id" in app.url_map._rules_by_endpoint[endpoint][0].arguments:
+                values = {"event_id": seed.event.id, **values}
+            url = url_for(endpoint, **values)
+        response = _in(browsers[viewer], language).post(url, data=form, follow_redirects=True)
+        assert response.status_code == 200, (endpoint, response.status_code)
+        html = response.get_data(as_text=True)
+        flashes += [endpoint] if 'class="flash' in html else []
+        data = typed_data()
+        findings += [
+            f"{endpoint}: {word}" for word in foreign_words(visible_text(html, language), language, data)
+        ]
+    assert len(flashes) == len(actions), flashes  # each action answered with a message
+    assert not findings, "\n".join(findings)
+
+
+@pytest.fixture
+def failing_routes(app):
+    """Two routes that fail as a real page can (added before the app serves a request)."""
+    from werkzeug.exceptions import TooManyRequests
+
+    def too_many():
+        raise TooManyRequests()
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/test-i18n/too-many", "test_too_many", too_many)
+    app.add_url_rule("/test-i18n/broken", "test_broken", broken)
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_error_pages_are_in_the_readers_language(app, failing_routes, seed, browsers, language, caplog):
+    """404, 403, 405, 429 and 500 pages, for a visitor and for someone logged in."""
+    cases = [
+        ("anonymous", "/no-such-page", 404),
+        ("organizer", f"/manage/events/{seed.event.id + 1000}", 404),
+        ("staff", "/volunteers/", 403),
+        ("anonymous", "/logout", 405),
+        ("anonymous", "/test-i18n/too-many", 429),
+        ("organizer", "/test-i18n/broken", 500),
+    ]
+    findings = []
+    data = typed_data()
+    for viewer, url, status in cases:
+        response = _in(browsers[viewer], language).get(url)
+        assert response.status_code == status, (url, response.status_code)
+        assert "text/html" in response.content_type
+        chunks = visible_text(response.get_data(as_text=True), language)
+        findings += [f"{status} {url} ({viewer}): {word}" for word in foreign_words(chunks, language, data)]
     assert not findings, "\n".join(findings)

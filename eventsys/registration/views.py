@@ -296,8 +296,9 @@ def _registration_for_manage_token(token: str) -> Registration:
 @public
 def manage(token: str):
     registration = _registration_for_manage_token(token)
+    phone = registration.volunteer.phone
     form = ContactForm(
-        phone=registration.volunteer.phone,
+        phone=thai.format_phone(phone) if phone else "",  # as people write it; read back either way
         email=registration.volunteer.email,
         organization=registration.volunteer.organization,
         language=registration.language,
