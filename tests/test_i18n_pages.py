@@ -644,13 +644,10 @@ def _export_table(response) -> list[list[str]] | None:
 
 def _export_urls(app: Flask, seed: Seed) -> Iterator[tuple[str, str, str]]:
     """Every page URL, with both formats where a rule takes a ``kind``."""
+    takes_kind = {rule.endpoint for rule in app.url_map.iter_rules() if "kind" in rule.arguments}
     for endpoint, viewer, url in _urls(app, seed):
         yield endpoint, viewer, url
-        if url.endswith("csv") and endpoint in (
-            "registration.export",
-            "volunteers.export",
-            "volunteers.import_errors",
-        ):
+        if endpoint in takes_kind and url.endswith("csv"):
             yield endpoint, viewer, url[: -len("csv")] + "xlsx"
 
 

@@ -26,4 +26,8 @@ TH = {
     "Mr, Mrs, Miss, Acting Sub-Lt., Dr … or any other title, as the person writes it": (
         "นาย นาง นางสาว ว่าที่ร้อยตรี ดร. … หรือคำนำหน้าอื่นตามที่เจ้าของชื่อใช้"
     ),
+    # the certificates export
+    "Issued at": "วันที่ออก",
+    "Reason for revoking": "เหตุผลที่เพิกถอน",
+    "Verification link": "ลิงก์ตรวจสอบ",
 }
