@@ -132,3 +132,25 @@ def test_network_types_are_stored_as_codes_whatever_language_they_are_given_in(a
     assert network_code("ภาคเอกชน") == "ภาคเอกชน"
     assert network_code("Social development volunteer (OSM)") == "อพม."
     assert network_code("กลุ่มแม่บ้าน") == "กลุ่มแม่บ้าน"
+
+
+def test_the_edit_form_shows_a_network_type_by_name_and_keeps_its_code(
+    client, login, make_user, make_volunteer
+):
+    person = make_volunteer("สมชาย", network_type="ภาคเอกชน", phone="0834567803")
+    login(make_user("organizer"))
+    page = client.get(f"/volunteers/{person.id}/edit?lang=en").get_data(as_text=True)
+    assert 'value="Private sector"' in page and "ภาคเอกชน" not in page
+    form = {
+        "prefix": "",
+        "first_name": "สมชาย",
+        "last_name": "ใจดี",
+        "phone": "083-456-7803",
+        "network_type": "Private sector",
+        "language": "th",
+    }
+    db.session.rollback()
+    response = client.post(f"/volunteers/{person.id}/edit?lang=en", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Volunteer, person.id).network_type == "ภาคเอกชน"

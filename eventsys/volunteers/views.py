@@ -27,7 +27,7 @@ from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import services, sheets, thai
 from eventsys.volunteers.crypto import cipher
 from eventsys.volunteers.forms import ImportForm, ImportStartForm, MergeForm, VolunteerForm
-from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.models import Volunteer, network_label
 from eventsys.web import role_required
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
@@ -258,7 +258,8 @@ def edit(volunteer_id: int):
             "district": volunteer.district,
             "organization": volunteer.organization,
             "position": volunteer.position,
-            "network_type": volunteer.network_type,
+            # by name in the reader's language; saved back as the same code
+            "network_type": network_label(volunteer.network_type),
             "language": volunteer.language,
             "consent": bool(volunteer.consent_at),
         }
