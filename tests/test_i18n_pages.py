@@ -14,7 +14,7 @@ organizations, e-mail addresses, answers, codes …), e-mail and web addresses, 
 digits in them (tickets, serials). Stored codes (statuses, network types, kinds, languages)
 are not masked: showing one raw is exactly what this test is for. Visible text is the text
 of the page outside ``<script>``/``<style>`` plus ``placeholder``, ``title``, ``aria-label``,
-``alt`` and the ``value`` of buttons.
+``alt``, the ``value`` of buttons and the sentences in ``data-*`` attributes that scripts show.
 
 A new route is scanned without anyone adding it here; a new URL parameter fails
 ``test_every_page_parameter_is_filled`` until :data:`PARAMS` knows how to fill it. The same
@@ -164,6 +164,10 @@ class VisibleText(HTMLParser):
         if self._skipped() or other_language:
             return
         self.chunks.extend(values[name] for name in self.SPOKEN if values.get(name))
+        # messages a script shows later (data-failed-text="…"): sentences, not ids or URLs
+        self.chunks.extend(
+            value for name, value in attrs if name.startswith("data-") and value and " " in value.strip()
+        )
         is_button = tag == "button" or (
             tag == "input" and values.get("type") in ("submit", "button", "reset")
         )
