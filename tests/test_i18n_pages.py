@@ -421,7 +421,20 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
             event_id=event.id,
             volunteer_id=pending.volunteer_id,
             reason="no_contact",
-            submission={"first_name": pending.volunteer.first_name, "phone": "0834567899"},
+            submission={  # as identity.submission_of keeps what the claimant typed
+                "data": {
+                    "prefix": "นาย",
+                    "first_name": pending.volunteer.first_name,
+                    "last_name": "ใจดี",
+                    "national_id": "…0123",
+                    "phone": "0834567899",
+                    "email": "claim@example.org",
+                    "province": "50",
+                    "organization": "อบต. หนองบัว",
+                },
+                "answers": {},
+                "consents": [],
+            },
             created_at=now,
         )
     )
