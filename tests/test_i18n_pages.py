@@ -18,7 +18,8 @@ of the page outside ``<script>``/``<style>`` plus ``placeholder``, ``title``, ``
 
 A new route is scanned without anyone adding it here; a new URL parameter fails
 ``test_every_page_parameter_is_filled`` until :data:`PARAMS` knows how to fill it. The same
-checks run on flash messages after common actions and on the 403/404/429/500 pages, and no
+checks run on flash messages after common actions, on the 403/404/405/429/500 pages and on
+every CSV/XLSX export (whose first column must be ลำดับ 1…n), and no
 page may show a stored phone number unformatted (``0834567803`` instead of ``083-456-7803``).
 """
 
@@ -70,7 +71,8 @@ THAI_PAGE_ALLOWED = {
     "ThaiD": "the government's identity app",
     "eventsys": "the product name",
 }
-#: Thai words an English page may show: the switcher names Thai in Thai
+#: Thai words an English page may show: none (a language named in itself, "ไทย" in the switcher
+#: or a select, is marked ``lang="th"``)
 ENGLISH_PAGE_ALLOWED: set[str] = set()
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
@@ -95,7 +97,7 @@ CODE_COLUMNS = {
     "volunteers.prefix_code",
     "volunteers.province_code",
     "volunteers.language",
-    "volunteers.phone",  # masked separately: a phone must show formatted
+    "volunteers.phone",  # digits, not words: checked for its format instead
     "volunteers.phone_tail",
     "registrations.language",
     "certificate_designs.language",
@@ -111,7 +113,7 @@ CODE_COLUMNS = {
 #: keys inside stored JSON whose values are codes
 CODE_KEYS = {"status", "kind", "output", "language", "fields", "reason_code"}
 #: tables nobody reads on a page
-UNSHOWN_TABLES = {"audit_log", "login_failures", "api_tokens"}
+UNSHOWN_TABLES = {"audit_log", "login_failures"}
 
 
 class VisibleText(HTMLParser):
@@ -124,21 +126,8 @@ class VisibleText(HTMLParser):
 
     HIDDEN = {"script", "style", "code", "kbd", "samp"}
     SPOKEN = ("placeholder", "title", "aria-label", "alt")
-    VOID = {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
+    #: elements with no end tag
+    VOID = set("area base br col embed hr img input link meta source track wbr".split())
 
     def __init__(self, language: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -354,7 +343,7 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
             first_name=f"ผู้เข้าร่วม{'กขคงจฉ'[index]}",
             network_type=networks[index],
             email=f"person{index}@example.org",
-            position="อพม.",
+            position="ผู้แทนเครือข่าย",
             phone=f"08345678{index:02d}",
         )
         registration.answers = {"q1": "ทั่วไป", "q2": index % 2 == 0, "q3": "ได้ความรู้"}

@@ -30,4 +30,5 @@ TH = {
     "Issued at": "วันที่ออก",
     "Reason for revoking": "เหตุผลที่เพิกถอน",
     "Verification link": "ลิงก์ตรวจสอบ",
+    "Position or status (e.g. OSM volunteer)": "ตำแหน่งหรือสถานะ (เช่น อพม.)",
 }
