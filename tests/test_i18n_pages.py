@@ -537,12 +537,22 @@ def _viewers(app: Flask, endpoint: str) -> list[str]:
     return viewers
 
 
-def _urls(app: Flask, seed: Seed) -> Iterator[tuple[str, str, str]]:
-    """(endpoint, viewer, url) for every page."""
+#: a rule that names a file by its extension (a PDF, an image, a calendar, JSON …); such a
+#: rule's answer is not a page, and rendering PDFs for nothing is slow
+FILE_RULE = re.compile(r"\.(pdf|png|svg|json|ics|js)$")
+#: a rule that names a spreadsheet (or lets the URL choose the format)
+SPREADSHEET_RULE = re.compile(r"(\.(csv|xlsx)|[./]<kind>)$")
+
+
+def _urls(app: Flask, seed: Seed, *, spreadsheets: bool = False) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, viewer, url) for every page, or (``spreadsheets``) every export."""
     with app.test_request_context():
         from flask import url_for
 
         for rule in _get_rules(app):
+            is_spreadsheet = bool(SPREADSHEET_RULE.search(rule.rule))
+            if is_spreadsheet != spreadsheets or FILE_RULE.search(rule.rule):
+                continue
             values = {
                 name: PARAMS.get(f"{rule.endpoint}:{name}", PARAMS.get(name))(seed) for name in rule.arguments
             }
@@ -651,7 +661,7 @@ def _export_table(response) -> list[list[str]] | None:
 def _export_urls(app: Flask, seed: Seed) -> Iterator[tuple[str, str, str]]:
     """Every page URL, with both formats where a rule takes a ``kind``."""
     takes_kind = {rule.endpoint for rule in app.url_map.iter_rules() if "kind" in rule.arguments}
-    for endpoint, viewer, url in _urls(app, seed):
+    for endpoint, viewer, url in _urls(app, seed, spreadsheets=True):
         yield endpoint, viewer, url
         if endpoint in takes_kind and url.endswith("csv"):
             yield endpoint, viewer, url[: -len("csv")] + "xlsx"
