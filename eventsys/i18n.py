@@ -159,6 +159,13 @@ def _labels() -> dict[str, object]:
         "kiosk": _l("Kiosk"),
         "walk_in": _l("Walk-in"),
         "api": _l("Another system (API)"),
+        # why a message was sent (registration.deliveries; the statuses above cover the rest)
+        "promoted": _l("Moved up from the waiting list"),
+        "approved": _l("Approved"),
+        "code": _l("One-time code"),
+        "contact_changed": _l("Contact details changed"),
+        "link": _l("Manage link"),
+        "review_rejected": _l("Identity check rejected"),
     }
 
 

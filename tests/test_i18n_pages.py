@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from eventsys import sms
 from eventsys.accounts.models import Role, User
 from eventsys.db import db, utcnow
 from eventsys.i18n import LANGUAGE_COOKIE
@@ -404,6 +405,17 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
         db.session, kind="registration_mail", params={"registration_id": present.id, "notice": "confirmed"}
     )
     mark_failed(failed_mail, error="SMTPRecipientsRefused", now=now)
+    # deliveries that failed for good, one of each kind and purpose the admins' outbox lists
+    for kind, params in (
+        ("registration_mail", {"registration_id": present.id, "notice": "promoted"}),
+        ("registration_mail", {"registration_id": present.id, "notice": "approved"}),
+        ("identity_message", {"message": "code", "to_phone": "0834567800", "to_email": ""}),
+        ("identity_message", {"message": "contact_changed", "to_phone": "", "to_email": "a@example.org"}),
+        ("identity_message", {"message": "link", "to_phone": "0834567800", "to_email": ""}),
+        ("identity_message", {"message": "review_rejected", "to_phone": "", "to_email": "a@example.org"}),
+        ("sms", {"to": "0834567800", "text": "x", "purpose": "code"}),
+    ):
+        mark_failed(create_job(db.session, kind=kind, params=params), error="Refused", now=now)
     pending = registrations["pending"][0]
     db.session.add(
         IdentityReview(
@@ -455,6 +467,8 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
         "Date: Thu, 12 Nov 2015 10:00:00 +0700\nContent-Type: text/plain; charset=utf-8\n\n"
         f"{outbox_text}\n"
     )
+    # an SMS kept in the outbox (no SMS gateway set up), as the app writes it
+    sms.write_to_outbox(sms.OutgoingSms(to="0834567800", text=f"{outbox_text} 123456"), outbox=outbox)
     return Seed(
         admin=admin,
         organizer=organizer,

@@ -31,4 +31,11 @@ TH = {
     "Reason for revoking": "เหตุผลที่เพิกถอน",
     "Verification link": "ลิงก์ตรวจสอบ",
     "Position or status (e.g. OSM volunteer)": "ตำแหน่งหรือสถานะ (เช่น อพม.)",
+    # why a message in the admins' outbox was sent
+    "Moved up from the waiting list": "ได้ที่นั่งจากรายชื่อสำรอง",
+    "Approved": "อนุมัติแล้ว",
+    "One-time code": "รหัสยืนยันครั้งเดียว",
+    "Contact details changed": "แจ้งการเปลี่ยนข้อมูลติดต่อ",
+    "Manage link": "ลิงก์จัดการการลงทะเบียน",
+    "Identity check rejected": "ไม่ผ่านการตรวจสอบตัวตน",
 }
