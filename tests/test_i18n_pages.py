@@ -77,6 +77,8 @@ THAI_PAGE_ALLOWED = {
 ENGLISH_PAGE_ALLOWED: set[str] = set()
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+#: a stored code such as ``contact_changed``: no reader writes words joined by underscores
+CODE_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 THAI_RUN = re.compile(r"[\u0E00-\u0E7F]+")
 #: typed or generated data that is neither language: addresses, paths, tokens with digits
 NOT_WORDS = re.compile(
@@ -234,7 +236,8 @@ def masked(text: str, data: list[str]) -> str:
 
 
 def foreign_words(chunks: list[str], language: str, data: list[str]) -> list[str]:
-    """The other language's words left in a page's text once typed data is masked."""
+    """The other language's words left in a page's text once typed data is masked, and stored
+    codes shown as they are stored (``walk_in``: English pages cannot tell them otherwise)."""
     found = []
     for chunk in chunks:
         text = masked(chunk, data)
@@ -242,6 +245,7 @@ def foreign_words(chunks: list[str], language: str, data: list[str]) -> list[str
             words = [w for w in LATIN_WORD.findall(text) if w not in THAI_PAGE_ALLOWED]
         else:
             words = [w for w in THAI_RUN.findall(text) if w not in ENGLISH_PAGE_ALLOWED]
+            words += CODE_WORD.findall(text)
         if words:
             found.append(f"{' '.join(words)!r} in {chunk[:160]!r}")
     return found
