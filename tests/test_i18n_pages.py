@@ -25,6 +25,7 @@ page may show a stored phone number unformatted (``0834567803`` instead of ``083
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -265,9 +266,11 @@ class Seed:
     staff: User
     event: Any
     registration: Any  #: confirmed, checked in, certificate issued
+    others: list  #: one registration in each other state: pending, waitlisted, cancelled, rejected
     volunteer: Any
     other_volunteer: Any  #: a second record, for the merge page
     certificate: Any
+    revoked: Any  #: a revoked certificate
     certificate_job: Any
     import_job: Any
     verification: Any
@@ -479,9 +482,11 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
         staff=staff,
         event=event,
         registration=present,
+        others=[registrations[status][0] for status in ("pending", "waitlisted", "cancelled", "rejected")],
         volunteer=present.volunteer,
         other_volunteer=other,
         certificate=certificate,
+        revoked=revoked,
         certificate_job=certificate_job,
         import_job=import_job,
         verification=verification,
@@ -493,7 +498,8 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
 
 # --- which URLs, as whom -------------------------------------------------------------------------
 
-#: how to fill each URL parameter from the seed; ``endpoint:param`` wins over ``param``
+#: how to fill each URL parameter from the seed (a list: each value in turn); ``endpoint:param``
+#: wins over ``param``
 PARAMS: dict[str, Callable[[Seed], Any]] = {
     "event_id": lambda s: s.event.id,
     "slug": lambda s: s.event.slug,
@@ -505,11 +511,13 @@ PARAMS: dict[str, Callable[[Seed], Any]] = {
     "name": lambda s: s.outbox_name,
     "kind": lambda s: "csv",
     "token": lambda s: _manage_token(s.registration),
-    "code": lambda s: s.certificate.verification_code,
+    "code": lambda s: [s.certificate.verification_code, s.revoked.verification_code],
     "job_id": lambda s: s.certificate_job.id,
     "volunteers.import_job:job_id": lambda s: s.import_job.id,
     "volunteers.import_errors:job_id": lambda s: s.import_job.id,
     "volunteers.import_report:job_id": lambda s: s.import_job.id,
+    # the person's page in every state of a registration
+    "registration.manage:token": lambda s: [_manage_token(r) for r in (s.registration, *s.others)],
     "registration.ticket_png:token": lambda s: _ticket_token(s.registration),
     "registration.ticket_svg:token": lambda s: _ticket_token(s.registration),
     "registration.ticket_card:token": lambda s: _ticket_token(s.registration),
@@ -571,13 +579,16 @@ def _urls(app: Flask, seed: Seed, *, spreadsheets: bool = False) -> Iterator[tup
             is_spreadsheet = bool(SPREADSHEET_RULE.search(rule.rule))
             if is_spreadsheet != spreadsheets or FILE_RULE.search(rule.rule):
                 continue
-            values = {
-                name: PARAMS.get(f"{rule.endpoint}:{name}", PARAMS.get(name))(seed) for name in rule.arguments
-            }
-            for query in QUERIES.get(rule.endpoint, lambda s: [{}])(seed):
-                url = url_for(rule.endpoint, **values, **query)
-                for viewer in _viewers(app, rule.endpoint):
-                    yield rule.endpoint, viewer, url
+            choices = {}
+            for name in rule.arguments:
+                value = PARAMS.get(f"{rule.endpoint}:{name}", PARAMS.get(name))(seed)
+                choices[name] = value if isinstance(value, list) else [value]
+            for combination in itertools.product(*choices.values()):
+                values = dict(zip(choices, combination, strict=True))
+                for query in QUERIES.get(rule.endpoint, lambda s: [{}])(seed):
+                    url = url_for(rule.endpoint, **values, **query)
+                    for viewer in _viewers(app, rule.endpoint):
+                        yield rule.endpoint, viewer, url
 
 
 @pytest.fixture
