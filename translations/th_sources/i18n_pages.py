@@ -26,11 +26,11 @@ TH = {
     "Mr, Mrs, Miss, Acting Sub-Lt., Dr … or any other title, as the person writes it": (
         "นาย นาง นางสาว ว่าที่ร้อยตรี ดร. … หรือคำนำหน้าอื่นตามที่เจ้าของชื่อใช้"
     ),
+    "Position or status (e.g. OSM volunteer)": "ตำแหน่งหรือสถานะ (เช่น อพม.)",
     # the certificates export
     "Issued at": "วันที่ออก",
     "Reason for revoking": "เหตุผลที่เพิกถอน",
     "Verification link": "ลิงก์ตรวจสอบ",
-    "Position or status (e.g. OSM volunteer)": "ตำแหน่งหรือสถานะ (เช่น อพม.)",
     # why a message in the admins' outbox was sent
     "Moved up from the waiting list": "ได้ที่นั่งจากรายชื่อสำรอง",
     "Approved": "อนุมัติแล้ว",
