@@ -17,12 +17,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField
 from wtforms import Form as PlainForm
-from wtforms.fields.choices import SelectFieldBase
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.meta import DefaultMeta
 
 #: WTForms' message → (ours for a typed field, ours for a field one chooses, is formatted after)
 #: "formatted" messages go through ``%`` (or ``.format``) in WTForms once returned, so the label
 #: put into them is escaped for it.
+#: the languages e-mail can be written in, each named in itself and marked as such (screen
+#: readers, and the page-language test, then read "ไทย" as Thai on an English page)
+LANGUAGE_CHOICES = [
+    SelectChoice("th", "ไทย", render_kw={"lang": "th"}),
+    SelectChoice("en", "English", render_kw={"lang": "en"}),
+]
+
 _REQUIRED = (_l("Please fill in %(field)s."), _l("Please choose %(field)s."), False)
 _TOO_LONG = _l("%(field)s: at most %(max)d characters.")
 _TOO_SHORT = _l("%(field)s: at least %(min)d characters.")

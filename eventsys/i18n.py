@@ -159,6 +159,13 @@ def _labels() -> dict[str, object]:
         "kiosk": _l("Kiosk"),
         "walk_in": _l("Walk-in"),
         "api": _l("Another system (API)"),
+        # why a message was sent (registration.deliveries; the statuses above cover the rest)
+        "promoted": _l("Moved up from the waiting list"),
+        "approved": _l("Approved"),
+        "code": _l("One-time code"),
+        "contact_changed": _l("Contact details changed"),
+        "link": _l("Manage link"),
+        "review_rejected": _l("Identity check rejected"),
     }
 
 
@@ -171,7 +178,9 @@ def label(value: object) -> str:
 def init_app(app) -> None:
     """Register the Jinja filters that every template uses for dates, times and digits."""
     from flask_babel import get_locale
+    from markupsafe import Markup
 
+    from eventsys.volunteers.models import network_label
     from eventsys.volunteers.thai import format_phone
 
     def _locale() -> str:
@@ -189,3 +198,6 @@ def init_app(app) -> None:
     app.jinja_env.globals["current_locale"] = _locale
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    # a command to type, in no language: set as code inside a translated sentence
+    app.jinja_env.globals["command"] = lambda text: Markup("<code>{}</code>").format(text)
+    app.jinja_env.globals["network_label"] = network_label

@@ -312,7 +312,7 @@ def test_no_contact_on_file_goes_to_the_organizer_who_decides(
     manage = client.get(f"/manage/events/{event.id}")
     assert 'id="identity-checks-link"' in manage.get_data(as_text=True)
     page = client.get(f"/manage/events/{event.id}/identity-checks").get_data(as_text=True)
-    assert "0865554444" in page and "somying@example.org" in page
+    assert "086-555-4444" in page and "somying@example.org" in page
     db.session.rollback()
     review = db.session.scalars(select(IdentityReview)).one()
     done = client.post(f"/manage/events/{event.id}/identity-checks/{review.id}/confirm")
@@ -338,7 +338,7 @@ def test_cannot_receive_the_code_the_organizer_sees_both_claims_and_the_loser_is
     assert "วิไลวรรณ" not in client.get(held.headers["Location"]).get_data(as_text=True)
     login(owner)
     page = client.get(f"/manage/events/{second.id}/identity-checks").get_data(as_text=True)
-    assert "081-234-5678" in page and "0867778888" in page  # on file and claimed, side by side
+    assert "081-234-5678" in page and "086-777-8888" in page  # on file and claimed, side by side
     db.session.rollback()
     review = db.session.scalars(select(IdentityReview)).one()
     _clear_outbox(app)

@@ -403,6 +403,7 @@ SWAPS: dict[str, Swap] = {
         lambda t, m: [{"event_id": t.event.id}, {"event_id": m.event.id, "session": t.session.id}]
     ),
     "certificates.attendance": Swap(_event),
+    "certificates.export": Swap(lambda t, m: [{"event_id": t.event.id, "kind": k} for k in ("csv", "xlsx")]),
     # jobs and volunteer imports: the person who started them (or an admin)
     "jobs.status": Swap(lambda t, m: [{"job_id": t.import_job.id}, {"job_id": t.certificate_job.id}]),
     "volunteers.import_job": Swap(lambda t, m: [{"job_id": t.import_job.id}]),

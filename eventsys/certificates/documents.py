@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eventsys import qr
@@ -25,7 +26,7 @@ from eventsys.volunteers.thai import province_name
 class LabelSize:
     """A badge size: on A4 sheets (columns × rows) or one badge per page (``single``)."""
 
-    label: str
+    label: str  #: in the reader's language (a lazy string)
     width_mm: float
     height_mm: float
     columns: int = 1
@@ -39,10 +40,10 @@ class LabelSize:
 
 #: common label stock (Avery/A-One sizes on A4) and a single CR80 card-sized badge
 LABEL_SIZES = {
-    "a4-8": LabelSize("A4, 8 per sheet (105 × 74 mm)", 105, 74.25, 2, 4),
-    "a4-10": LabelSize("A4, 10 per sheet (90 × 55 mm, business card)", 90, 55, 2, 5),
-    "a4-14": LabelSize("A4, 14 per sheet (99.1 × 38.1 mm)", 99.1, 38.1, 2, 7),
-    "single": LabelSize("One badge per page (86 × 54 mm card)", 86, 54, single=True),
+    "a4-8": LabelSize(_l("A4, 8 per sheet (105 × 74 mm)"), 105, 74.25, 2, 4),
+    "a4-10": LabelSize(_l("A4, 10 per sheet (90 × 55 mm, business card)"), 90, 55, 2, 5),
+    "a4-14": LabelSize(_l("A4, 14 per sheet (99.1 × 38.1 mm)"), 99.1, 38.1, 2, 7),
+    "single": LabelSize(_l("One badge per page (86 × 54 mm card)"), 86, 54, single=True),
 }
 #: blank rows at the end of a sign-in sheet for walk-ins
 WALK_IN_ROWS = 5

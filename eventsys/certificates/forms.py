@@ -31,7 +31,8 @@ class SignatoryForm(SubForm):
 
 class DesignForm(Form):
     title = StringField(
-        _l("Heading of the document (e.g. เกียรติบัตร, วุฒิบัตร)"), validators=[DataRequired(), Length(max=200)]
+        _l("Heading of the document (e.g. Certificate of Participation)"),
+        validators=[DataRequired(), Length(max=200)],
     )
     body = TextAreaField(_l("Body text"), validators=[DataRequired(), Length(max=2000)])
     language = SelectField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -20,8 +21,10 @@ from eventsys.errors import RuleViolation
 from eventsys.events.services import get_managed_event
 from eventsys.extensions import limiter
 from eventsys.files import FileMissing, current_store
+from eventsys.i18n import format_datetime
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
+from eventsys.registration import export as export_module
 from eventsys.registration.models import Registration
 from eventsys.registration.tickets import signer
 from eventsys.web import public, role_required
@@ -423,3 +426,61 @@ def manage_download(token: str):
         time_limit=tasks.render_time_limit(),
     )
     return pdf_response(data, services.certificate_filename(certificate))
+
+
+# --- the list of issued certificates as a spreadsheet -------------------------------------------
+
+
+def _certificates_table(event) -> list[list]:
+    """The issued certificates as a Thai organizer reads them: ลำดับ 1…n in serial order (not
+    database ids), the status in the reader's language, issue times in Bangkok time."""
+    locale = str(get_locale() or "th")
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    base_url = current_app.config["BASE_URL"]
+    table: list[list] = [
+        [
+            _("No."),
+            _("Serial"),
+            _("Name"),
+            _("Organization"),
+            _("Issued at"),
+            _("Status"),
+            _("Reason for revoking"),
+            _("Verification link"),
+        ]
+    ]
+    for number, certificate in enumerate(services.event_certificates(db.session, event=event), start=1):
+        volunteer = certificate.registration.volunteer
+        table.append(
+            [
+                number,
+                certificate.serial,
+                volunteer.full_name,
+                volunteer.organization,
+                format_datetime(certificate.issued_at, locale=locale, tz=tz),
+                _("Valid") if certificate.is_valid else _("Revoked"),
+                certificate.revoke_reason if not certificate.is_valid else "",
+                services.verify_url(base_url, certificate.verification_code),
+            ]
+        )
+    return table
+
+
+@bp.get(MANAGE + "/export.<kind>")
+@role_required(Role.ORGANIZER)
+def export(event_id: int, kind: str):
+    """The issued certificates as .xlsx or .csv (the one spreadsheet writer)."""
+    if kind not in export_module.FORMATS:
+        abort(404)
+    event = _event(event_id)
+    body = export_module.to_bytes(_certificates_table(event), kind, sheet=_("Certificates"))
+    mimetype = (
+        "text/csv; charset=utf-8"
+        if kind == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="certificates-{event.id}.{kind}"'},
+    )

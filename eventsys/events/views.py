@@ -27,6 +27,7 @@ from eventsys.registration import deliveries
 from eventsys.registration import services as registration_services
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import thai
+from eventsys.volunteers.models import network_label
 from eventsys.web import public, role_required
 
 bp = Blueprint("events", __name__)
@@ -185,7 +186,7 @@ def manage(event_id: int):
         staff_form=StaffForm(prefix="staff"),
         question_kinds={choice.value: choice.label for choice in QUESTION_KINDS},
         province_labels=[thai.province_name(code, locale) or not_given for code, _n in stats["provinces"]],
-        network_labels=[name or not_given for name, _n in stats["network_types"]],
+        network_labels=[network_label(name) or not_given for name, _n in stats["network_types"]],
     )
 
 

@@ -47,6 +47,10 @@ class NoticeForm(Form):
         _l("Data protection officer's contact"), validators=[DataRequired(), Length(max=500)]
     )
     retention = StringField(_l("Retention period"), validators=[DataRequired(), Length(max=500)])
-    body_th = TextAreaField(_l("Notice in Thai"), validators=[DataRequired(), Length(max=20000)])
-    body_en = TextAreaField(_l("Notice in English"), validators=[Optional(), Length(max=20000)])
+    body_th = TextAreaField(
+        _l("Notice in Thai"), validators=[DataRequired(), Length(max=20000)], render_kw={"lang": "th"}
+    )
+    body_en = TextAreaField(
+        _l("Notice in English"), validators=[Optional(), Length(max=20000)], render_kw={"lang": "en"}
+    )
     submit = SubmitField(_l("Publish this version"))

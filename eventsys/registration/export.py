@@ -1,8 +1,12 @@
-"""Registrations with their answers as ``.xlsx`` or ``.csv``, safe to open in a spreadsheet.
+"""The one spreadsheet writer of the app, and the registrations table it writes.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would run as a
-formula in Excel or LibreOffice: such text gets a leading apostrophe. The CSV starts with a
-UTF-8 byte-order mark so Excel reads Thai correctly.
+Every export (registrations, attendance, volunteers and their import reports) is written by
+:class:`SpreadsheetWriter` (or ``to_csv``/``to_xlsx`` around it), so each is safe to open in
+a spreadsheet the same way: a cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
+carriage return) would run as a formula in Excel or LibreOffice, so such text gets a leading
+apostrophe; the CSV starts with a UTF-8 byte-order mark so Excel reads Thai correctly. What
+goes in the cells is each export's business: a first column ลำดับ 1…n (never database ids),
+labels in the reader's language, times in Bangkok time.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from openpyxl import Workbook
 from eventsys.i18n import format_datetime, label
 from eventsys.registration.models import Registration
 from eventsys.volunteers import thai
+from eventsys.volunteers.models import network_label
+
+#: the formats every export is offered in
+FORMATS = ("xlsx", "csv")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,7 +82,7 @@ def rows(
                 volunteer.email,
                 thai.province_name(volunteer.province_code, locale),
                 volunteer.organization,
-                volunteer.network_type,
+                network_label(volunteer.network_type),
                 str(SOURCE_LABELS.get(registration.source.value, registration.source.value)),
                 format_datetime(registration.created_at, locale=locale),
                 format_datetime(registration.checked_in_at, locale=locale)
@@ -85,21 +93,54 @@ def rows(
         ]
 
 
-def to_xlsx(table: Iterable[list[Any]], *, sheet: str = "registrations") -> bytes:
-    """The table as one sheet of an .xlsx workbook, formula-safe. Every export of an event
-    (registrations, attendance) goes through here and ``to_csv``."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(str(sheet)[:31])  # Excel's limit for a sheet's name
-    for row in table:
-        worksheet.append([safe_cell(value) for value in row])
+class SpreadsheetWriter:
+    """Rows streamed to ``stream`` (binary) as ``.xlsx`` or ``.csv``, formula-safe: a list of
+    100,000 people never sits in memory as one table. Call :meth:`close` at the end."""
+
+    def __init__(self, stream, kind: str, *, sheet: str = "Sheet1"):
+        if kind not in FORMATS:
+            raise ValueError(kind)
+        self.stream, self.kind = stream, kind
+        if kind == "csv":
+            self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+            self._csv = csv.writer(self._text)
+        else:
+            self._workbook = Workbook(write_only=True)
+            self._sheet = self._workbook.create_sheet(str(sheet)[:31])  # Excel's limit for a name
+
+    def write(self, row: Iterable[Any]) -> None:
+        cells = [safe_cell(value) for value in row]
+        if self.kind == "csv":
+            self._csv.writerow(cells)
+        else:
+            self._sheet.append(cells)
+
+    def write_all(self, table: Iterable[Iterable[Any]]) -> None:
+        for row in table:
+            self.write(row)
+
+    def close(self) -> None:
+        if self.kind == "csv":
+            self._text.flush()
+            self._text.detach()
+        else:
+            self._workbook.save(self.stream)
+
+
+def to_bytes(table: Iterable[Iterable[Any]], kind: str, *, sheet: str = "Sheet1") -> bytes:
+    """A whole table as one ``.xlsx`` or ``.csv`` file."""
     out = io.BytesIO()
-    workbook.save(out)
+    writer = SpreadsheetWriter(out, kind, sheet=sheet)
+    writer.write_all(table)
+    writer.close()
     return out.getvalue()
 
 
-def to_csv(table: Iterable[list[Any]]) -> bytes:
+def to_xlsx(table: Iterable[Iterable[Any]], *, sheet: str = "registrations") -> bytes:
+    """The table as one sheet of an .xlsx workbook, formula-safe."""
+    return to_bytes(table, "xlsx", sheet=sheet)
+
+
+def to_csv(table: Iterable[Iterable[Any]]) -> bytes:
     """The table as CSV, UTF-8 with a byte-order mark (Excel on Thai Windows), formula-safe."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows([safe_cell(value) for value in row] for row in table)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return to_bytes(table, "csv")

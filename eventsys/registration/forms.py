@@ -20,19 +20,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.events.models import Event, Question, QuestionKind
-from eventsys.forms import Form
+from eventsys.forms import LANGUAGE_CHOICES, Form
 from eventsys.privacy.forms import OptionalConsentFields
 from eventsys.volunteers import thai
-
-NETWORK_TYPES = (
-    "อพม.",
-    "เครือข่ายองค์กรชุมชน",
-    "องค์กรปกครองส่วนท้องถิ่น",
-    "หน่วยงานภาครัฐ",
-    "สภาเด็กและเยาวชน",
-    "ภาคประชาสังคม",
-    "ภาคเอกชน",
-)
+from eventsys.volunteers.models import NETWORK_TYPES
 
 
 def province_choices(locale: str) -> list[tuple[str, str]]:
@@ -145,7 +136,7 @@ def registration_form_for(event: Event, locale: str, **kwargs) -> RegistrationFo
     form.province.choices = province_choices(locale)
     form.network_type.choices = (
         [SelectChoice("", "—")]
-        + [SelectChoice(n, n) for n in NETWORK_TYPES]
+        + [SelectChoice(code, label) for code, label in NETWORK_TYPES.items()]
         + [SelectChoice("other", _l("Other"))]
     )
     return form
@@ -155,9 +146,7 @@ class ContactForm(Form):
     phone = TelField(_l("Mobile phone"), validators=[DataRequired(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     organization = StringField(_l("Organization or agency"), validators=[Optional(), Length(max=300)])
-    language = SelectField(
-        _l("Language for e-mail"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
-    )
+    language = SelectField(_l("Language for e-mail"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Save my details"))
 
 

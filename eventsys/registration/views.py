@@ -4,7 +4,9 @@ and the admins' outbox (e-mail, SMS, failed deliveries)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from email.utils import parsedate_to_datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -296,8 +298,9 @@ def _registration_for_manage_token(token: str) -> Registration:
 @public
 def manage(token: str):
     registration = _registration_for_manage_token(token)
+    phone = registration.volunteer.phone
     form = ContactForm(
-        phone=registration.volunteer.phone,
+        phone=thai.format_phone(phone) if phone else "",  # as people write it; read back either way
         email=registration.volunteer.email,
         organization=registration.volunteer.organization,
         language=registration.language,
@@ -450,6 +453,16 @@ def ticket_svg(token: str):
 _OUTBOX_NAME = re.compile(r"^(v[0-9]+-)?[0-9a-f]{32}$")
 
 
+def _sent_at(header: str | None) -> datetime | None:
+    """A message's Date header as a time the page shows in Bangkok time (None if unreadable)."""
+    try:
+        sent = parsedate_to_datetime(str(header)) if header else None
+    except (TypeError, ValueError):
+        return None
+    # "-0000" (how the SMS outbox writes it) means UTC with no zone given: a naive result
+    return sent.replace(tzinfo=UTC) if sent and sent.tzinfo is None else sent
+
+
 @bp.get("/admin/outbox")
 @role_required()
 def outbox():
@@ -476,7 +489,7 @@ def outbox():
                     "name": None,
                     "to": message["to"],
                     "subject": first_line,
-                    "date": message["date"],
+                    "date": _sent_at(message["date"]),
                 }
             )
         else:
@@ -487,7 +500,7 @@ def outbox():
                     "name": info.key.rsplit("/", 1)[1].removesuffix(".eml"),
                     "to": message["To"],
                     "subject": message["Subject"],
-                    "date": message["Date"],
+                    "date": _sent_at(message["Date"]),
                 }
             )
     return render_template(
@@ -532,6 +545,7 @@ def outbox_message(name: str):
         "registration/outbox_message.html",
         message=message,
         text=body.get_content() if body else "",
+        sent_at=_sent_at(message["Date"]),
         attachments=attachments,
     )
 

@@ -8,7 +8,7 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from eventsys.forms import Form
+from eventsys.forms import LANGUAGE_CHOICES, Form
 from eventsys.volunteers import thai
 
 
@@ -35,11 +35,9 @@ class VolunteerForm(Form):
     province = SelectField(_l("Province"), choices=[], validate_choice=False)
     district = StringField(_l("District"), validators=[Length(max=120)])
     organization = StringField(_l("Organization"), validators=[Length(max=300)])
-    position = StringField(_l("Position or status (e.g. อพม.)"), validators=[Length(max=200)])
+    position = StringField(_l("Position or status (e.g. OSM volunteer)"), validators=[Length(max=200)])
     network_type = StringField(_l("Network type"), validators=[Length(max=60)])
-    language = SelectField(
-        _l("Language for e-mail"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
-    )
+    language = SelectField(_l("Language for e-mail"), choices=LANGUAGE_CHOICES)
     consent = BooleanField(_l("The person has been given the privacy notice"))
     submit = SubmitField(_l("Save"))
 

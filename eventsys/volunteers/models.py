@@ -9,10 +9,42 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DDL, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsys.db import UTCDateTime, db, utcnow
+
+#: the networks a person may belong to: the stored value (a code, written as the ministry
+#: names it) and what a reader sees. Anything else in ``network_type`` was typed by someone
+#: ("other") and is shown as typed.
+NETWORK_TYPES = {
+    "อพม.": _l("Social development volunteer (OSM)"),
+    "เครือข่ายองค์กรชุมชน": _l("Community organization network"),
+    "องค์กรปกครองส่วนท้องถิ่น": _l("Local government organization"),
+    "หน่วยงานภาครัฐ": _l("Government agency"),
+    "สภาเด็กและเยาวชน": _l("Children and youth council"),
+    "ภาคประชาสังคม": _l("Civil society"),
+    "ภาคเอกชน": _l("Private sector"),
+}
+
+
+def network_label(value: str) -> str:
+    """A network type in the reader's language; a typed one as it was typed."""
+    return str(NETWORK_TYPES.get(value, value))
+
+
+def network_code(text: str) -> str:
+    """What to store for a network type given by its stored value or by its name in Thai or
+    English (a sheet exported in English names "Private sector"); other text as given."""
+    if text in NETWORK_TYPES:
+        return text
+    wanted = text.strip().casefold()
+    for code, name in NETWORK_TYPES.items():
+        # English is the catalog's source language: a lazy label's message id is its English
+        if wanted in (str(name).casefold(), name._args[0].casefold()):
+            return code
+    return text
 
 
 def thai_full_name(prefix: str, first_name: str, last_name: str) -> str:

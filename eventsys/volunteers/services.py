@@ -31,7 +31,7 @@ from eventsys.privacy.services import DEFAULT_NOTICE_VERSION, current_notice_ver
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.volunteers import thai
 from eventsys.volunteers.crypto import IdCipher
-from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.models import Volunteer, network_code
 
 #: the built-in privacy notice's version; the current one is ``current_notice_version(session)``
 #: (admins publish new versions at /admin/privacy)
@@ -158,7 +158,7 @@ def validate(data: VolunteerData, *, require_phone: bool = True) -> CleanVolunte
         district=thai.normalise_text(data.district)[:120],
         organization=thai.normalise_text(data.organization)[:300],
         position=thai.normalise_text(data.position)[:200],
-        network_type=thai.normalise_text(data.network_type)[:60],
+        network_type=network_code(thai.normalise_text(data.network_type))[:60],
         language=data.language if data.language in ("th", "en") else "",
     )
 

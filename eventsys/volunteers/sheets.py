@@ -18,11 +18,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from eventsys.volunteers import thai
-from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.models import Volunteer, network_label
 from eventsys.volunteers.services import ImportRow, VolunteerData
 
 FORMATS = ("xlsx", "csv")
@@ -581,7 +582,7 @@ def to_import_row(number: int, values: dict[str, str]) -> ImportRow:
             organization=values.get("organization", ""),
             position=values.get("position", ""),
             network_type=values.get("network_type", ""),
-            language=values.get("language", "").strip().lower(),
+            language=language_code(values.get("language", "")),
         ),
     )
 
@@ -599,6 +600,16 @@ def import_rows_of(sheet: Sheet) -> Iterator[ImportRow]:
 
 
 # --- writing ------------------------------------------------------------------------------------
+# Through the app's one spreadsheet writer (registration/export.py): formula-safe cells, CSV
+# as UTF-8 with a BOM.
+
+#: the first column of an export: a row number a reader can count (import ignores it)
+NUMBER_HEADER = {"th": "ลำดับ", "en": "No."}
+#: the language column, as readers write it; import reads these back (and the codes)
+LANGUAGE_NAMES = {"th": {"th": "ไทย", "en": "อังกฤษ"}, "en": {"th": "Thai", "en": "English"}}
+_LANGUAGE_BY_NAME = {
+    name.lower(): code for names in LANGUAGE_NAMES.values() for code, name in names.items()
+} | {"th": "th", "en": "en"}
 
 
 def neutralise(text: str) -> str:
@@ -613,9 +624,12 @@ def headers_for(language: str, fields: Iterable[str] | None = None) -> list[str]
     return [c.th if language == "th" else c.en for c in chosen]
 
 
-def volunteer_values(volunteer: Volunteer, *, national_id: str | None, masked: bool) -> list[str]:
-    """A record as export cells, in :data:`COLUMNS` order. IDs and phones are written with
-    dashes so spreadsheets keep them as text (leading zeros intact)."""
+def volunteer_values(
+    volunteer: Volunteer, *, national_id: str | None, masked: bool, language: str = "th"
+) -> list[str]:
+    """A record as export cells, in :data:`COLUMNS` order, as a reader of ``language`` reads
+    them (province, network type and language by name; import reads the names back). IDs and
+    phones are written with dashes so spreadsheets keep them as text (leading zeros intact)."""
     if masked:
         id_text = volunteer.masked_national_id
     else:
@@ -631,51 +645,32 @@ def volunteer_values(volunteer: Volunteer, *, national_id: str | None, masked: b
         volunteer.passport_no or "",
         thai.format_phone(volunteer.phone) if volunteer.phone else "",
         volunteer.email,
-        thai.province_name(volunteer.province_code),
+        thai.province_name(volunteer.province_code, language),
         volunteer.district,
         volunteer.organization,
         volunteer.position,
-        volunteer.network_type,
-        volunteer.language,
+        network_label(volunteer.network_type),
+        LANGUAGE_NAMES["th" if language == "th" else "en"].get(volunteer.language, volunteer.language),
     ]
 
 
-class SheetWriter:
-    """Write rows to ``stream`` as .xlsx or .csv (UTF-8 with BOM), formula-safe, as text."""
+def language_code(text: str) -> str:
+    """ "th" or "en" from a code or a language's name in a sheet ("ไทย", "English"); else ""."""
+    return _LANGUAGE_BY_NAME.get(text.strip().lower(), "")
 
-    def __init__(self, stream, kind: str, headers: list[str]):
-        if kind not in FORMATS:
-            raise ValueError(kind)
-        self.stream, self.kind = stream, kind
-        if kind == "csv":
-            self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
-            self._csv = csv.writer(self._text)
-        else:
-            import openpyxl
 
-            self._workbook = openpyxl.Workbook(write_only=True)
-            self._sheet = self._workbook.create_sheet()
-        self.write(headers)
+def _writer(stream, kind: str, headers: list[str]):
+    from eventsys.registration.export import SpreadsheetWriter
 
-    def write(self, cells: list[str]) -> None:
-        safe = [neutralise(str(c)) for c in cells]
-        if self.kind == "csv":
-            self._csv.writerow(safe)
-        else:
-            self._sheet.append(safe)
-
-    def close(self) -> None:
-        if self.kind == "csv":
-            self._text.flush()
-            self._text.detach()
-        else:
-            self._workbook.save(self.stream)
+    writer = SpreadsheetWriter(stream, kind)
+    writer.write(headers)
+    return writer
 
 
 def write_error_sheet(stream, kind: str, outcomes, *, fields: list[str], language: str) -> None:
     """The skipped rows with their values and the reason, ready to fix and import again."""
     row_header, reason_header = ("แถว", "ปัญหา") if language == "th" else ("Row", "Problem")
-    writer = SheetWriter(stream, kind, [row_header, *headers_for(language, fields), reason_header])
+    writer = _writer(stream, kind, [row_header, *headers_for(language, fields), reason_header])
     for outcome in outcomes:
         values = outcome.get("values") or {}
         writer.write([str(outcome["number"]), *(values.get(f, "") for f in fields), outcome["reason"]])
@@ -693,17 +688,22 @@ def export_volunteers(
     language: str,
     progress=None,
 ) -> int:
-    """Write the people of ``query`` to ``stream``; full IDs only when not ``masked``.
-    Returns how many were written; ``progress(n)`` is called every 1,000 rows."""
-    writer = SheetWriter(stream, kind, headers_for(language))
+    """Write the people of ``query`` to ``stream``; full IDs only when not ``masked``. The first
+    column is ลำดับ 1…n; the others are the import columns (so importing an export changes
+    nothing), headers and values in ``language``. Returns how many were written;
+    ``progress(n)`` is called every 1,000 rows."""
+    language = "th" if language == "th" else "en"
+    writer = _writer(stream, kind, [NUMBER_HEADER[language], *headers_for(language)])
     count = 0
-    for volunteer in session.scalars(query.execution_options(yield_per=1000)):
-        national_id = None
-        if not masked and volunteer.national_id_encrypted:
-            national_id = cipher.decrypt(volunteer.national_id_encrypted)
-        writer.write(volunteer_values(volunteer, national_id=national_id, masked=masked))
-        count += 1
-        if progress and count % 1000 == 0:
-            progress(count)
+    with force_locale(language):  # network types by name, as the reader reads them
+        for volunteer in session.scalars(query.execution_options(yield_per=1000)):
+            national_id = None
+            if not masked and volunteer.national_id_encrypted:
+                national_id = cipher.decrypt(volunteer.national_id_encrypted)
+            values = volunteer_values(volunteer, national_id=national_id, masked=masked, language=language)
+            count += 1
+            writer.write([count, *values])
+            if progress and count % 1000 == 0:
+                progress(count)
     writer.close()
     return count

@@ -23,11 +23,12 @@ from eventsys.errors import DomainError, RuleViolation
 from eventsys.files import FileMissing, current_store
 from eventsys.jobs.models import Job
 from eventsys.jobs.services import create_job
+from eventsys.registration.export import SpreadsheetWriter
 from eventsys.registration.tasks import commit_and_notify
 from eventsys.volunteers import services, sheets, thai
 from eventsys.volunteers.crypto import cipher
 from eventsys.volunteers.forms import ImportForm, ImportStartForm, MergeForm, VolunteerForm
-from eventsys.volunteers.models import Volunteer
+from eventsys.volunteers.models import Volunteer, network_label
 from eventsys.web import role_required
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
@@ -260,7 +261,8 @@ def edit(volunteer_id: int):
             "district": volunteer.district,
             "organization": volunteer.organization,
             "position": volunteer.position,
-            "network_type": volunteer.network_type,
+            # by name in the reader's language; saved back as the same code
+            "network_type": network_label(volunteer.network_type),
             "language": volunteer.language,
             "consent": bool(volunteer.consent_at),
         }
@@ -485,9 +487,8 @@ def import_report(job_id: int):
         "unchanged": _("unchanged"),
         "skipped": _("skipped"),
     }
-    writer = sheets.SheetWriter(
-        stream, "csv", [_("Row"), _("Result"), _("Name"), _("Record ID"), _("Reason")]
-    )
+    writer = SpreadsheetWriter(stream, "csv")
+    writer.write([_("Row"), _("Result"), _("Name"), _("Record ID"), _("Reason")])
     for row in _report_rows(job):
         writer.write(
             [

@@ -15,7 +15,10 @@
     });
   }
   function label(iso) {
-    return new Date(iso).toLocaleTimeString(root.dataset.lang || "th", { hour: "2-digit", minute: "2-digit" });
+    // the event's time (Bangkok), whatever time zone the organizer's computer is set to
+    return new Date(iso).toLocaleTimeString(root.dataset.lang || "th", {
+      hour: "2-digit", minute: "2-digit", timeZone: root.dataset.tz || "Asia/Bangkok",
+    });
   }
   function draw(arrivals) {
     if (!window.Chart) { return; }
@@ -43,7 +46,7 @@
         text("missing-count", data.missing.length);
         list("missing", data.missing, function (p) { return p.name + (p.organization ? " · " + p.organization : ""); });
         draw(data.arrivals);
-        text("updated-at", new Date().toLocaleTimeString(root.dataset.lang || "th"));
+        text("updated-at", new Date().toLocaleTimeString(root.dataset.lang || "th", { timeZone: root.dataset.tz || "Asia/Bangkok" }));
       })
       .catch(function () { /* try again next time */ })
       .then(function () { setTimeout(refresh, 10000); });

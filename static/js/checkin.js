@@ -28,7 +28,10 @@
   }
   function clock(iso) {
     try {
-      return new Date(iso).toLocaleTimeString(document.documentElement.lang || "th", { hour: "2-digit", minute: "2-digit" });
+      // the event's time (Bangkok), whatever time zone the device is set to
+      return new Date(iso).toLocaleTimeString(document.documentElement.lang || "th", {
+        hour: "2-digit", minute: "2-digit", timeZone: cfg.tz || "Asia/Bangkok",
+      });
     } catch (e) { return iso; }
   }
 
