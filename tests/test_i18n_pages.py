@@ -299,11 +299,11 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
     from eventsys.checkin.models import CheckIn, CheckInMethod
     from eventsys.events.models import QuestionKind
     from eventsys.events.services import QuestionData, add_question
+    from eventsys.files import current_store
     from eventsys.jobs.services import create_job, mark_done, mark_failed
     from eventsys.privacy.services import current_notice_version, default_notice
     from eventsys.registration.models import IdentityReview, IdentityVerification
-    from eventsys.registration.tasks import outbox_path
-    from eventsys.volunteers.tasks import report_path
+    from eventsys.volunteers.tasks import report_key
 
     now = utcnow()
     admin = make_user("admin", email="admin@example.org", full_name="ผู้ดูแลระบบ")
@@ -464,18 +464,25 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
     notice_version = current_notice_version(db.session)
     db.session.commit()
 
-    certificate_tasks.export_path(certificate_job.id, "zip").write_bytes(b"PK\x05\x06" + bytes(18))
-    report_path(import_job.id).write_text(json.dumps([{**row, "values": {"first_name": ""}}]))
-    outbox = outbox_path()
-    outbox.mkdir(parents=True, exist_ok=True)
+    store = current_store()
+    store.put(certificate_tasks.export_key(event.id, certificate_job.id, "zip"), b"PK\x05\x06" + bytes(18))
+    store.put(
+        report_key(import_job.id),
+        json.dumps([{**row, "values": {"first_name": ""}}]).encode("utf-8"),
+    )
     outbox_text = "บัตรเข้างานของคุณ"  # a message kept in its recipient's language, subject "บัตรเข้างาน"
-    (outbox / "message1.eml").write_text(
-        "To: person0@example.org\nSubject: =?utf-8?b?4Lia4Lix4LiV4Lij4LmA4LiC4LmJ4Liy4LiH4Liy4LiZ?=\n"
-        "Date: Thu, 12 Nov 2015 10:00:00 +0700\nContent-Type: text/plain; charset=utf-8\n\n"
-        f"{outbox_text}\n"
+    outbox_name = "0" * 32
+    store.put(
+        f"outbox/{outbox_name}.eml",
+        (
+            "To: person0@example.org\nSubject: =?utf-8?b?4Lia4Lix4LiV4Lij4LmA4LiC4LmJ4Liy4LiH4Liy4LiZ?=\n"
+            "Date: Thu, 12 Nov 2015 10:00:00 +0700\nContent-Type: text/plain; charset=utf-8\n\n"
+            f"{outbox_text}\n"
+        ).encode(),
     )
     # an SMS kept in the outbox (no SMS gateway set up), as the app writes it
-    sms.write_to_outbox(sms.OutgoingSms(to="0834567800", text=f"{outbox_text} 123456"), outbox=outbox)
+    sms.write_to_outbox(sms.OutgoingSms(to="0834567800", text=f"{outbox_text} 123456"), outbox=store)
+    db.session.commit()  # the database store writes with the caller's commit
     return Seed(
         admin=admin,
         organizer=organizer,
@@ -490,7 +497,7 @@ def seed(app, make_user, make_event, make_checkin_registration, assign_staff) ->
         certificate_job=certificate_job,
         import_job=import_job,
         verification=verification,
-        outbox_name="message1",
+        outbox_name=outbox_name,
         outbox_text=outbox_text,
         notice_version=notice_version,
     )
