@@ -1,0 +1,6 @@
+"""Thai translations for the races and hostile-input work (issue 14). Merged by `make i18n`."""
+
+TH = {
+    "This SVG file cannot be used: its elements are nested more than %(max)d levels deep.": "ใช้ไฟล์ SVG นี้ไม่ได้ เพราะมีองค์ประกอบซ้อนกันลึกเกิน %(max)d ชั้น",
+    "This SVG file cannot be used: an image inside it is damaged or too large.": "ใช้ไฟล์ SVG นี้ไม่ได้ เพราะรูปภาพที่ฝังอยู่ในไฟล์เสียหายหรือมีขนาดใหญ่เกินไป",
+}
