@@ -87,7 +87,7 @@ class Held:
             )
 
     def wait_blocked_or_done(self) -> str:
-        """"blocked" once PostgreSQL shows this step waiting for a lock, "done" if it finished
+        """ "blocked" once PostgreSQL shows this step waiting for a lock, "done" if it finished
         its work without waiting (it then holds whatever it took until released)."""
         deadline = time.monotonic() + PATIENCE
         while time.monotonic() < deadline:
@@ -135,7 +135,9 @@ def _status(registration_id: int) -> RegistrationStatus | None:
 # --- cancel ------------------------------------------------------------------------------------
 
 
-def test_a_cancel_waits_for_a_scan_in_flight_and_is_then_refused(app, door, make_checkin_registration, ticket_token):
+def test_a_cancel_waits_for_a_scan_in_flight_and_is_then_refused(
+    app, door, make_checkin_registration, ticket_token
+):
     """Scan first: the cancel must see the check-in the scan is about to commit. Fails without
     the cancel's row lock (it would read "no check-in", then cancel a checked-in person)."""
     event, owner, staff = door
@@ -160,7 +162,9 @@ def test_a_cancel_waits_for_a_scan_in_flight_and_is_then_refused(app, door, make
     assert _status(registration_id) == RegistrationStatus.CONFIRMED and _check_ins([registration_id]) == 1
 
 
-def test_a_scan_waits_for_a_cancel_in_flight_and_is_then_refused(app, door, make_checkin_registration, ticket_token):
+def test_a_scan_waits_for_a_cancel_in_flight_and_is_then_refused(
+    app, door, make_checkin_registration, ticket_token
+):
     """Cancel first: the scan must read the cancel's result, not the row before it. Fails
     without the scan's ``FOR SHARE`` (it would check in a ticket being cancelled)."""
     event, owner, staff = door
@@ -187,7 +191,9 @@ def test_a_scan_waits_for_a_cancel_in_flight_and_is_then_refused(app, door, make
 # --- reissue -----------------------------------------------------------------------------------
 
 
-def test_the_old_ticket_never_checks_in_once_a_reissue_commits(app, door, make_checkin_registration, ticket_token):
+def test_the_old_ticket_never_checks_in_once_a_reissue_commits(
+    app, door, make_checkin_registration, ticket_token
+):
     """Reissue first, uncommitted; a scan of the old QR then either waits and is refused, or
     (without the scan's ``FOR SHARE``) checks in on the old secret and commits after the
     reissue did — which this test refuses."""
@@ -217,7 +223,9 @@ def test_the_old_ticket_never_checks_in_once_a_reissue_commits(app, door, make_c
     assert after.error is None and _check_ins([registration_id]) == 1
 
 
-def test_a_reissue_waits_for_a_scan_of_the_old_ticket_in_flight(app, door, make_checkin_registration, ticket_token):
+def test_a_reissue_waits_for_a_scan_of_the_old_ticket_in_flight(
+    app, door, make_checkin_registration, ticket_token
+):
     """Scan first: the check-in on the old ticket stands (it was valid when it was made); the
     reissue waits for it, and the old ticket is refused from then on."""
     event, owner, staff = door

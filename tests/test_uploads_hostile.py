@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from eventsys.volunteers import sheets
 from tests.fixtures import hostile
 
 #: hard caps for one request (normal uploads use a few MB and well under a second)
@@ -45,7 +44,9 @@ SHEET, IMAGE = frozenset({"sheet"}), frozenset({"image"})
 
 
 def _workbook() -> bytes:
-    return hostile.xlsx_bytes(hostile.sheet_xml({1: hostile.header_row(), 2: [hostile.inline_cell("A2", "สมชาย")]}))
+    return hostile.xlsx_bytes(
+        hostile.sheet_xml({1: hostile.header_row(), 2: [hostile.inline_cell("A2", "สมชาย")]})
+    )
 
 
 def _file_bytes(builder: Callable[[Path], Path]) -> Callable[[], bytes]:
@@ -60,31 +61,45 @@ def _file_bytes(builder: Callable[[Path], Path]) -> Callable[[], bytes]:
 
 CORPUS: dict[str, Hostile] = {
     # spreadsheets (sheets.py's own limits have their unit tests in test_volunteers_hostile.py)
-    "xlsx_cell_at_XFD2": Hostile("far.xlsx", _file_bytes(lambda p: hostile.far_cell_xlsx(p / "f.xlsx", "XFD2"))),
-    "xlsx_shared_string_150MB": Hostile("giant.xlsx", _file_bytes(lambda p: hostile.giant_shared_string_xlsx(p / "g.xlsx"))),
+    "xlsx_cell_at_XFD2": Hostile(
+        "far.xlsx", _file_bytes(lambda p: hostile.far_cell_xlsx(p / "f.xlsx", "XFD2"))
+    ),
+    "xlsx_shared_string_150MB": Hostile(
+        "giant.xlsx", _file_bytes(lambda p: hostile.giant_shared_string_xlsx(p / "g.xlsx"))
+    ),
     "xlsx_zip_bomb_40MB": Hostile("bomb.xlsx", _file_bytes(lambda p: hostile.zip_bomb_xlsx(p / "b.xlsx"))),
     "xlsx_billion_laughs": Hostile("laughs.xlsx", hostile.xlsx_billion_laughs),
     "xlsx_400k_shared_strings": Hostile("strings.xlsx", hostile.xlsx_many_shared_strings, SHEET),
     "xlsx_that_is_a_png": Hostile("image.xlsx", lambda: hostile.png_bomb(100, 100), IMAGE),
-    "csv_cell_of_200000": Hostile("long.csv", _file_bytes(lambda p: hostile.csv_long_cell(p / "l.csv", 200_000))),
+    "csv_cell_of_200000": Hostile(
+        "long.csv", _file_bytes(lambda p: hostile.csv_long_cell(p / "l.csv", 200_000))
+    ),
     "csv_200_columns": Hostile("wide.csv", _file_bytes(lambda p: hostile.csv_wide(p / "w.csv", 200))),
-    "csv_150000_lines": Hostile("lines.csv", hostile.csv_many_lines, SHEET, job="failed"),  # preview reads the start only
+    "csv_150000_lines": Hostile(
+        "lines.csv", hostile.csv_many_lines, SHEET, job="failed"
+    ),  # preview reads the start only
     "csv_nul_bytes": Hostile("nul.csv", hostile.csv_nul_bytes),
     "csv_bad_encoding": Hostile("bytes.csv", hostile.csv_not_utf8_nor_cp874),
     "csv_unclosed_quote": Hostile("quote.csv", hostile.csv_unclosed_quote),
     # rasters
     "png_20000x20000_bomb": Hostile("bomb.png", hostile.png_bomb),
-    "png_truncated_claiming_100000x100000": Hostile("claim.png", lambda: hostile.png_bomb(100_000, 100_000, rows=10)),
+    "png_truncated_claiming_100000x100000": Hostile(
+        "claim.png", lambda: hostile.png_bomb(100_000, 100_000, rows=10)
+    ),
     "jpeg_claiming_65000x65000": Hostile("claim.jpg", hostile.jpeg_claiming),
     # SVG
-    "svg_embedding_png_bomb": Hostile("embed.svg", lambda: hostile.svg_embedding(hostile.png_bomb(12_000, 12_000))),
+    "svg_embedding_png_bomb": Hostile(
+        "embed.svg", lambda: hostile.svg_embedding(hostile.png_bomb(12_000, 12_000))
+    ),
     "svg_nested_3000_deep": Hostile("deep.svg", hostile.svg_deeply_nested),
     "svg_billion_laughs": Hostile("laughs.svg", hostile.svg_billion_laughs),
     "svg_use_bomb": Hostile("use.svg", hostile.svg_use_bomb),
     # polyglots: good images that are something else as well
-    "png_with_a_workbook_appended": Hostile("both.xlsx", lambda: hostile.png_with_zip(_workbook()), SHEET | IMAGE),
+    "png_with_a_workbook_appended": Hostile(
+        "both.xlsx", lambda: hostile.png_with_zip(_workbook()), SHEET | IMAGE
+    ),
     "svg_that_is_an_html_page": Hostile("page.svg", hostile.svg_html_polyglot, IMAGE),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -98,16 +113,23 @@ class UploadPath:
 
 
 DESIGN = {
-    "title": "เกียรติบัตร", "body": "ได้เข้าร่วม{event}", "language": "th", "paper": "A4-landscape",
-    "serial_pattern": "{n}/{be_year}", "eligibility": "event",
-}  # fmt: skip
+    "title": "เกียรติบัตร",
+    "body": "ได้เข้าร่วม{event}",
+    "language": "th",
+    "paper": "A4-landscape",
+    "serial_pattern": "{n}/{be_year}",
+    "eligibility": "event",
+}
 UPLOAD_PATHS: dict[str, UploadPath] = {
     "volunteer_import": UploadPath(lambda event: "/volunteers/import", "file", lambda event: {}, "sheet"),
     "certificate_logo": UploadPath(
         lambda event: f"/manage/events/{event.id}/certificates", "logo", lambda event: dict(DESIGN), "image"
     ),
     "certificate_background": UploadPath(
-        lambda event: f"/manage/events/{event.id}/certificates", "background", lambda event: dict(DESIGN), "image"
+        lambda event: f"/manage/events/{event.id}/certificates",
+        "background",
+        lambda event: dict(DESIGN),
+        "image",
     ),
     "certificate_signature": UploadPath(
         lambda event: f"/manage/events/{event.id}/certificates",
@@ -120,12 +142,11 @@ UPLOAD_PATHS: dict[str, UploadPath] = {
 
 def test_every_form_that_takes_a_file_is_in_this_suite(app):
     """A new FileField must be added to UPLOAD_PATHS, so it meets the corpus too."""
-    from eventsys.certificates.forms import DesignForm, SignatoryForm
-    from eventsys.volunteers.forms import ImportForm
-
     from flask_wtf.file import FileField, MultipleFileField
 
     import eventsys
+    from eventsys.certificates.forms import DesignForm, SignatoryForm
+    from eventsys.volunteers.forms import ImportForm
 
     root = Path(eventsys.__file__).parent
     declared = {
@@ -172,7 +193,9 @@ def _multipart(fields: dict[str, str], field: str, filename: str, content: bytes
     ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
     )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
@@ -237,13 +260,17 @@ def test_hostile_file_through_each_upload_path(
     page = response.get_data(as_text=True)
     if path.takes not in case.accepted_by:
         assert response.status_code == 422, (response.status_code, page[:300])
-        error = re.search(rf'<p class="error" id="{re.escape(path.field)}-error" role="alert">(.*?)</p>', page, re.S)
+        error = re.search(
+            rf'<p class="error" id="{re.escape(path.field)}-error" role="alert">(.*?)</p>', page, re.S
+        )
         assert error is not None, "no message on the file field"
         assert _THAI.search(error.group(1)), f"not in Thai: {error.group(1)!r}"
         if path.takes == "image":
             assert not list(upload_dir.glob("certificates/*")), "a refused image was stored"
         else:
-            assert not list(Path(app.instance_path, "volunteer_imports").glob("upload-*")), "a refused file was kept"
+            assert not list(Path(app.instance_path, "volunteer_imports").glob("upload-*")), (
+                "a refused file was kept"
+            )
     elif path.takes == "sheet":
         assert response.status_code == 200 and 'name="token"' in page, page[:300]  # the preview
         _import_within_caps(client, app, page, case)

@@ -3,4 +3,5 @@
 TH = {
     "This SVG file cannot be used: its elements are nested more than %(max)d levels deep.": "ใช้ไฟล์ SVG นี้ไม่ได้ เพราะมีองค์ประกอบซ้อนกันลึกเกิน %(max)d ชั้น",
     "This SVG file cannot be used: an image inside it is damaged or too large.": "ใช้ไฟล์ SVG นี้ไม่ได้ เพราะรูปภาพที่ฝังอยู่ในไฟล์เสียหายหรือมีขนาดใหญ่เกินไป",
+    "Send this form as a web form, not as JSON.": "กรุณาส่งแบบฟอร์มนี้จากหน้าเว็บ ไม่ใช่ในรูปแบบ JSON",
 }
