@@ -280,3 +280,37 @@ def test_hostile_file_through_each_upload_path(
         assert len(stored) == 1
         for marker in (b"PK\x03\x04", b"<script", b"onload", b"foreignObject", b"alert("):
             assert marker not in stored[0], marker
+
+
+def test_a_hostile_import_keeps_the_job_record_and_the_progress_answer_small(app, client, login, make_user):
+    """1,200 rows of 2,000-character names, each skipped with a reason: the job's result once
+    held ~5 MB and every poll of the progress bar carried it. Now the stored result is capped,
+    the poll answers a summary and a link, and the full report file keeps every row whole."""
+    import json
+
+    from eventsys.db import db
+    from eventsys.jobs.models import Job
+    from eventsys.jobs.services import MAX_RESULT_BYTES
+
+    rows = 1_200
+    content = ("ชื่อ,นามสกุล,อีเมล\n" + f"{'x' * 2_000},{'y' * 2_000},not-an-e-mail\n" * rows).encode()
+    login(make_user("organizer"))
+    body, content_type = _multipart({}, "file", "names.csv", content)
+    preview = client.post("/volunteers/import", data=body, content_type=content_type).get_data(as_text=True)
+    token = preview.split('name="token" type="hidden" value="')[1].split('"')[0]
+    started = client.post("/volunteers/import/start", data={"token": token, "filename": "names.csv"})
+    job_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+    poll = client.get(f"/jobs/{job_id}.json")
+    answer = poll.get_json()
+    assert poll.status_code == 200 and len(poll.get_data()) < 5_000, len(poll.get_data())
+    assert answer["status"] == "done" and answer["result"]["counts"]["skipped"] == rows
+    assert answer["url"] == f"/volunteers/import/{job_id}"
+    db.session.rollback()
+    stored = db.session.get(Job, job_id).result
+    assert len(json.dumps(stored, ensure_ascii=False).encode()) <= MAX_RESULT_BYTES
+    assert stored["counts"]["skipped"] == rows and stored["rows"]
+    page = client.get(answer["url"])
+    assert page.status_code == 200 and f"/volunteers/import/{job_id}/report" in page.get_data(as_text=True)
+    report = json.loads(Path(app.instance_path, "volunteer_imports", f"job-{job_id}-report.json").read_text())
+    assert len(report) == rows and len(report[0]["name"]) > 4_000
