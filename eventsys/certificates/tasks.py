@@ -23,7 +23,8 @@ def upload_dir() -> str:
 
 
 def render_time_limit() -> float:
-    """Seconds a PDF may take to render for a request or a per-person job (PDF_RENDER_TIMEOUT)."""
+    """Seconds one PDF document may take to render (PDF_RENDER_TIMEOUT): a request's, a
+    per-person job's, and each document of a bulk run (job or CLI)."""
     return float(current_app.config.get("PDF_RENDER_TIMEOUT", 30.0))
 
 
@@ -36,7 +37,7 @@ def bulk_certificates(job, session, progress):
     """``params``: ``event_id``, ``output`` ("zip" or "pdf"). Writes the file to instance/exports."""
     event = session.get(Event, job.params["event_id"])
     output = job.params.get("output", "zip")
-    data = services.bulk_render(
+    made = services.bulk_render(
         session,
         event=event,
         upload_dir=upload_dir(),
@@ -44,12 +45,15 @@ def bulk_certificates(job, session, progress):
         output=output,
         processes=int(current_app.config.get("CERTIFICATE_PROCESSES", 2)),
         progress=progress,
+        time_limit=render_time_limit(),
     )
     path = export_path(job.id, output)
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
+    temporary.write_bytes(made.data)
     temporary.replace(path)
-    return {"file": path.name, "bytes": len(data)}
+    # certificates whose render was stopped are named on the job's page (the job is not failed:
+    # the file holds every other certificate)
+    return {"file": path.name, "bytes": len(made.data), "count": made.count, "failed": made.failed}
 
 
 @job_task("certificates_email")
