@@ -38,6 +38,16 @@ Scenarios:
   check people in. Serials unique, numbers of the one series 1…N without gaps, each serial
   printing its number, at most one certificate per attendee, one for each checked-in
   person after a last issue, the issued counts in the answers adding up; every answer 200.
+- ``hostile_uploads``: ordinary requests (the registration and lost-ticket pages, home, the
+  API description, health) from 4 threads on 2 workers; their p99 is measured alone (6 s with
+  ``--quick``, else 30 s), then while the organizer uploads each hostile file of the test corpus (zip and XML
+  bombs, far-away cells, huge CSV cells and line counts, bad encodings, image decompression
+  bombs, nested and ``<use>``-bomb SVGs) to the volunteer import and the certificate logo,
+  over and over for as long again. No traffic request may fail (status 0 or 5xx); every
+  upload must reach the checks and be answered 422 (or 200/302 for a file that is fine: the
+  import's preview reads the first rows only, its job refuses the rest); the p99 during the
+  uploads must stay within 2 × the p99 alone + 100 ms. Fewer than 200 traffic answers in a
+  phase: not judged, and not ok.
 
 Add a scenario with ``@scenario("name")`` on a function ``(args) -> dict``: its figures and
 its verdict (``harness.judged`` of named checks, or ``harness.skipped``). Figures of every
@@ -1052,6 +1062,202 @@ def cert_serials(args) -> dict:
         "serials_print_their_number": not misprinted,
     }
     return {**figures, **judged(checks)}
+
+
+# --- hostile uploads under traffic ------------------------------------------------------------------
+
+
+def hostile_files() -> list[tuple[str, str, bytes]]:
+    """(name, file name, content) of each hostile file (the test corpus's builders)."""
+    from tests.fixtures import hostile
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        return [
+            ("xlsx_string_150MB", "giant.xlsx", hostile.giant_shared_string_xlsx(tmp / "g").read_bytes()),
+            ("xlsx_zip_bomb_40MB", "bomb.xlsx", hostile.zip_bomb_xlsx(tmp / "b.xlsx").read_bytes()),
+            ("xlsx_cell_XFD1048576", "f.xlsx", hostile.far_cell_xlsx(tmp / "f", "XFD1048576").read_bytes()),
+            ("xlsx_billion_laughs", "laughs.xlsx", hostile.xlsx_billion_laughs()),
+            ("csv_cell_of_200000", "long.csv", hostile.csv_long_cell(tmp / "l.csv", 200_000).read_bytes()),
+            ("csv_150000_lines", "lines.csv", hostile.csv_many_lines()),
+            ("csv_unclosed_quote", "quote.csv", hostile.csv_unclosed_quote()),
+            ("csv_bad_encoding", "bytes.csv", hostile.csv_not_utf8_nor_cp874()),
+            ("png_20000x20000_bomb", "bomb.png", hostile.png_bomb()),
+            ("jpeg_claiming_65000x65000", "claim.jpg", hostile.jpeg_claiming()),
+            ("svg_embedding_png_bomb", "embed.svg", hostile.svg_embedding(hostile.png_bomb(12_000, 12_000))),
+            ("svg_nested_3000_deep", "deep.svg", hostile.svg_deeply_nested()),
+            ("svg_use_bomb", "use.svg", hostile.svg_use_bomb()),
+            ("svg_billion_laughs", "laughs.svg", hostile.svg_billion_laughs()),
+        ]
+
+
+def multipart(fields: dict[str, str], field: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "----eventsys-faults-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+class TimedTraffic:
+    """Threads making ordinary requests in a loop; each answer kept with its start time and
+    latency, so the p99 of any window can be taken."""
+
+    def __init__(self, base: str, requests: list[tuple[str, dict]], threads: int = 4):
+        self.base, self.requests = base, requests
+        self.stop = threading.Event()
+        self.samples: list[tuple[float, float, int, str]] = []  # (start, seconds, status, path)
+        self.lock = threading.Lock()
+        self.workers = [threading.Thread(target=self.run, args=(i,), daemon=True) for i in range(threads)]
+
+    def run(self, offset: int) -> None:
+        i = offset
+        while not self.stop.is_set():
+            path, headers = self.requests[i % len(self.requests)]
+            started = time.monotonic()
+            answer = fetch(self.base + path, headers=headers, timeout=15)
+            with self.lock:
+                self.samples.append((started, time.monotonic() - started, answer.status, path))
+            i += 1
+            time.sleep(0.005)
+
+    def __enter__(self) -> TimedTraffic:
+        for worker in self.workers:
+            worker.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for worker in self.workers:
+            worker.join(timeout=20)
+
+    def window(self, start: float, end: float) -> list[tuple[float, int, str]]:
+        with self.lock:
+            return [(seconds, status, path) for t, seconds, status, path in self.samples if start <= t < end]
+
+
+#: the traffic's p99 while hostile files are uploaded may be at most this × its p99 alone, plus
+#: HOSTILE_P99_SLACK_MS (noise on a shared two-core machine)
+HOSTILE_P99_FACTOR = 2.0
+HOSTILE_P99_SLACK_MS = 100.0
+#: fewer traffic answers than this in a phase and its p99 says nothing: the run is not judged
+HOSTILE_MIN_SAMPLES = 200
+
+
+@scenario("hostile_uploads")
+def hostile_uploads(args) -> dict:
+    """Each hostile file uploaded (volunteer import, certificate logo) while other users'
+    ordinary requests run: the uploads are refused (4xx) or accepted without a 5xx, the
+    traffic never fails, and its p99 stays within HOSTILE_P99_FACTOR × its p99 alone +
+    HOSTILE_P99_SLACK_MS."""
+    from eventsys.demo import DEMO_LOGINS, WORKSHOP_SLUG
+
+    phase = 6.0 if args.quick else 30.0
+    setup_started = time.monotonic()
+    built: list[list[tuple[str, str, bytes]]] = []
+    builder = threading.Thread(target=lambda: built.append(hostile_files()), daemon=True)
+    builder.start()  # while the server starts
+    organizer_email, _role, organizer_password, _name = DEMO_LOGINS[1]
+    with served_app(db=args.db, workers=2, env=BENCH_ENV) as server:
+        server.flask("seed-demo", "--volunteers", "10", stdout=subprocess.DEVNULL)
+        event_id = rows(server.database_url, "SELECT id FROM events WHERE slug = :s", s=WORKSHOP_SLUG)[0][0]
+        uploader = FormSession(server.url)
+        logged_in = uploader.post("/login", {"email": organizer_email, "password": organizer_password})
+        if logged_in.status != 302:
+            return {"ok": False, "judged": False, "error": f"log-in answered {logged_in.status}"}
+        # the log-in starts a new session: the form token is the new session's
+        page = fetch(server.url + "/volunteers/import", opener=uploader.opener).text
+        uploader.token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        builder.join()
+        files = built[0]
+        setup_seconds = time.monotonic() - setup_started
+        ordinary = [  # what the public does meanwhile: registration and ticket look-up pages
+            (f"/e/{WORKSHOP_SLUG}", {}),
+            (f"/e/{WORKSHOP_SLUG}/lost-ticket", {}),
+            ("/", {}),
+            ("/api/v1/openapi.json", {}),
+            ("/healthz", {}),
+        ]
+        design = {
+            "title": "เกียรติบัตร", "body": "ได้เข้าร่วม{event}", "language": "th", "paper": "A4-landscape",
+            "serial_pattern": "{n}/{be_year}", "eligibility": "event",
+        }  # fmt: skip
+        targets = [
+            ("volunteer_import", "/volunteers/import", "file", {}),
+            ("certificate_logo", f"/manage/events/{event_id}/certificates", "logo", design),
+        ]
+        uploads: list[dict] = []
+        with TimedTraffic(server.url, ordinary) as traffic:
+            time.sleep(1)  # warm-up, not measured
+            baseline_start = time.monotonic()
+            time.sleep(phase)
+            hostile_start = time.monotonic()
+            while time.monotonic() - hostile_start < phase or len(uploads) < len(files) * len(targets):
+                for name, filename, content in files:
+                    for target, path, field, fields in targets:
+                        body, content_type = multipart(
+                            {**fields, "csrf_token": uploader.token}, field, filename, content
+                        )
+                        t0 = time.monotonic()
+                        answer = fetch(
+                            server.url + path,
+                            data=body,
+                            headers={"Content-Type": content_type},
+                            opener=uploader.opener,
+                            timeout=60,
+                        )
+                        uploads.append(
+                            {"file": name, "to": target, "status": answer.status,
+                             "seconds": round(time.monotonic() - t0, 2)}
+                        )  # fmt: skip
+            hostile_end = time.monotonic()
+        errors = app_errors(server)
+    alone = traffic.window(baseline_start, hostile_start)
+    during = traffic.window(hostile_start, hostile_end)
+    p99_alone = percentile([seconds for seconds, _s, _p in alone], 99) * 1000
+    p99_during = percentile([seconds for seconds, _s, _p in during], 99) * 1000
+    allowed = HOSTILE_P99_FACTOR * p99_alone + HOSTILE_P99_SLACK_MS
+    traffic_failed = [status for _sec, status, _p in alone + during if status == 0 or status >= 500]
+    # an upload must reach the checks: refused with 422 (or, for a file that is fine after all,
+    # a preview 200 / a saved design 302); a 400 (the form's token) or 413 would judge nothing
+    upload_failed = [u for u in uploads if u["status"] not in (200, 302, 422)]
+    judged = len(alone) >= HOSTILE_MIN_SAMPLES and len(during) >= HOSTILE_MIN_SAMPLES
+    by_file: dict[str, dict] = {}
+    for upload in uploads:
+        key = f"{upload['file']}->{upload['to']}"
+        entry = by_file.setdefault(key, {"statuses": Counter(), "max_seconds": 0.0})
+        entry["statuses"][upload["status"]] += 1
+        entry["max_seconds"] = max(entry["max_seconds"], upload["seconds"])
+    return {
+        "ok": judged and not traffic_failed and not upload_failed and p99_during <= allowed,
+        "judged": judged,
+        "judged_note": "" if judged else f"fewer than {HOSTILE_MIN_SAMPLES} traffic answers in a phase",
+        "phase_seconds": phase,
+        "setup_seconds": round(setup_seconds, 1),
+        "traffic_requests_alone": len(alone),
+        "traffic_requests_during_uploads": len(during),
+        "traffic_p50_alone_ms": round(percentile([s for s, _x, _p in alone], 50) * 1000, 1),
+        "traffic_p99_alone_ms": round(p99_alone, 1),
+        "traffic_p50_during_ms": round(percentile([s for s, _x, _p in during], 50) * 1000, 1),
+        "traffic_p99_during_ms": round(p99_during, 1),
+        "traffic_p99_allowed_ms": round(allowed, 1),
+        "rule": f"p99 during <= {HOSTILE_P99_FACTOR} x p99 alone + {HOSTILE_P99_SLACK_MS} ms",
+        "traffic_failures": len(traffic_failed),
+        "uploads": len(uploads),
+        "upload_failures": upload_failed[:10],
+        "per_file": {
+            key: {"statuses": dict(v["statuses"]), "max_seconds": v["max_seconds"]}
+            for key, v in sorted(by_file.items())
+        },  # fmt: skip
+        "app_errors": errors,
+    }
 
 
 def main() -> None:

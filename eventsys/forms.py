@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.form import _Auto as _AUTO  # Flask-WTF's "read the form data from the request"
 from wtforms import BooleanField
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice, SelectFieldBase
@@ -131,7 +132,16 @@ class Form(FlaskForm):
     """Every page form derives from this (tests/test_codebase_rules.py checks it)."""
 
     class Meta(FieldMessagesMeta, FlaskForm.Meta):
-        pass
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """A page form reads a web form, never JSON: Flask-WTF would turn a JSON body into
+            form data and fail with a 500 on a list or a number (and accept nested values a
+            form cannot hold). The JSON API has its own routes; a JSON body here is a 415."""
+            from flask import request
+            from werkzeug.exceptions import UnsupportedMediaType
+
+            if formdata is _AUTO and request.is_json:
+                raise UnsupportedMediaType(_l("Send this form as a web form, not as JSON."))
+            return super().wrap_formdata(form, formdata)
 
 
 class SubForm(PlainForm):

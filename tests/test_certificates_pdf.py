@@ -142,6 +142,6 @@ def test_parallel_rendering_keeps_order(monkeypatch, with_thread):
         )  # fmt: skip
     finally:
         stop.set()
-    files = [data for chunk in chunks for data in chunk]
+    files = [data for chunk in chunks for data in chunk.documents]
     assert [f"CODE{i}" in pdf_text(data) for i, data in enumerate(files, start=1)] == [True] * 5
     assert seen == [(2, 5), (4, 5), (5, 5)]

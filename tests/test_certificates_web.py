@@ -134,7 +134,7 @@ def test_save_design_with_uploads_and_refusals(client, login, setup):
         data={**form, "logo": (io.BytesIO(b"GIF89a" + b"\0" * 40), "logo.png")},
         content_type="multipart/form-data",
     )
-    assert refused.status_code == 200 and "PNG, JPEG หรือ SVG" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "PNG, JPEG หรือ SVG" in refused.get_data(as_text=True)
     preview = client.post(
         f"/manage/events/{event.id}/certificates/preview.pdf", data={**form, "title": "ตัวอย่างใหม่"}
     )
@@ -356,7 +356,7 @@ def test_design_page_with_sessions_saves_a_session_rule(client, login, make_user
         f"/manage/events/{event.id}/certificates",
         data={**form, "eligibility": "min_sessions", "min_sessions": "5"},
     )
-    assert bad.status_code == 200 and "ผู้มีสิทธิ์" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "ผู้มีสิทธิ์" in bad.get_data(as_text=True)
 
 
 def test_the_manage_page_links_a_certificate_only_when_one_exists(

@@ -448,7 +448,7 @@ def test_certificate_placeholders_are_plain_names(world, field_name, text):
         "serial_pattern": "{n}/{be_year}", "eligibility": "event", field_name: text,
     }  # fmt: skip
     response = world.clients["admin"].post(f"/manage/events/{world.event_id}/certificates", data=design)
-    assert response.status_code == 200  # the form again, with the error
+    assert response.status_code == 422  # the form again, with the error
     db.session.rollback()
     saved = db.session.scalar(select(CertificateDesign))
     assert text not in (saved.body, saved.serial_pattern)

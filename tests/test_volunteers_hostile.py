@@ -150,7 +150,7 @@ def test_upload_preview_refuses_with_a_message_not_a_500(client, make_user, logi
     )
     assert time.perf_counter() - started < 10
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'class="error"' in page
+    assert response.status_code == 422 and 'class="error"' in page
     assert message in page
 
 

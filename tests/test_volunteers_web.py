@@ -178,7 +178,7 @@ def test_broken_uploads_get_a_message(client, make_user, login, name, content):
     login(make_user())
     response = client.post("/volunteers/import", data={"file": (io.BytesIO(content), name)})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'class="error"' in page
+    assert response.status_code == 422 and 'class="error"' in page
 
 
 def test_export_masks_ids_for_organizers_and_not_for_admins(client, make_user, login, make_volunteer):

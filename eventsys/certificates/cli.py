@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from eventsys.certificates import services
+from eventsys.certificates import pdf, services, tasks
 from eventsys.db import db
 from eventsys.events.models import Event
 from eventsys.files import current_store
@@ -22,8 +22,17 @@ certificates_cli = AppGroup("certificates", help="Certificates.")
 @click.option(
     "--processes", type=int, default=None, help="Worker processes (default: CERTIFICATE_PROCESSES, 2)."
 )
-def generate(event_id: int, out: str, processes: int | None) -> None:
-    """Render every valid certificate of an event: a ZIP of per-person PDFs, or one PDF."""
+@click.option(
+    "--time-limit",
+    type=float,
+    default=None,
+    help="Seconds each PDF document may take (default: PDF_RENDER_TIMEOUT, 30; 0: no limit).",
+)
+def generate(event_id: int, out: str, processes: int | None, time_limit: float | None) -> None:
+    """Render every valid certificate of an event: a ZIP of per-person PDFs, or one PDF.
+
+    A certificate that cannot be rendered within the time limit is left out and named on
+    stderr (exit status 1); the file holds all the others."""
     output = "pdf" if out.lower().endswith(".pdf") else "zip" if out.lower().endswith(".zip") else None
     if output is None:
         raise click.BadParameter("the file name must end in .zip or .pdf", param_hint="--out")
@@ -37,17 +46,31 @@ def generate(event_id: int, out: str, processes: int | None) -> None:
                 bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        data = services.bulk_render(
-            db.session,
-            event=event,
-            files=current_store(),
-            base_url=current_app.config["BASE_URL"],
-            output=output,
-            processes=processes or int(current_app.config.get("CERTIFICATE_PROCESSES", 2)),
-            progress=progress,
+        try:
+            made = services.bulk_render(
+                db.session,
+                event=event,
+                files=current_store(),
+                base_url=current_app.config["BASE_URL"],
+                output=output,
+                processes=processes or int(current_app.config.get("CERTIFICATE_PROCESSES", 2)),
+                progress=progress,
+                time_limit=(time_limit or None) if time_limit is not None else tasks.render_time_limit(),
+            )
+        except pdf.RenderTimeout as error:
+            raise click.ClickException(
+                "the design's shared page took too long to render; no certificate was written "
+                f"({error.description})"
+            ) from error
+    Path(out).write_bytes(made.data)
+    click.echo(f"wrote {out} ({made.count} certificates, {len(made.data) // 1024} KB)")
+    if made.failed:
+        click.echo(
+            f"{len(made.failed)} certificate(s) took too long to render and are not in the file:", err=True
         )
-    Path(out).write_bytes(data)
-    click.echo(f"wrote {out} ({bar.length if bar.pos else 0} certificates, {len(data) // 1024} KB)")
+        for failure in made.failed:
+            click.echo(f"  {failure['serial']}\t{failure['name']}", err=True)
+        raise SystemExit(1)
 
 
 commands = [certificates_cli]

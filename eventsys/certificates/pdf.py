@@ -19,8 +19,10 @@ Time limit: a request's PDF is laid out by WeasyPrint in a child process of a sm
 that outlasts ``Renderer.time_limit`` has its child killed and raises :class:`RenderTimeout`
 (503): nothing a request sends can keep a web worker busy for ever (gunicorn's own timeout
 never fires for gthread workers). Jinja runs here; only the HTML crosses to the child, and
-the child's WeasyPrint warnings are logged again here. With ``time_limit=None`` (the CLI,
-bulk jobs) WeasyPrint runs in the calling process, as before.
+the child's WeasyPrint warnings are logged again here. Bulk runs (the job and the CLI) use the
+same limit for each document they render (:func:`render_in_chunks`): a certificate that
+cannot be rendered in time is named and left out, the rest are kept. With
+``time_limit=None`` WeasyPrint runs in the calling process.
 """
 
 from __future__ import annotations
@@ -447,16 +449,60 @@ PARALLEL_FROM = 200  #: below this many, one process is faster than starting wor
 
 
 @lru_cache(maxsize=8)
-def _background(layout: CertificateLayout, allowed_dirs: tuple[str, ...]) -> bytes:
-    return render_background(Renderer(allowed_dirs=allowed_dirs), layout)
+def shared_layer(
+    layout: CertificateLayout, allowed_dirs: tuple[str, ...], time_limit: float | None = None
+) -> bytes:
+    """The shared page of a bulk run, rendered once per process (RenderTimeout past ``time_limit``)."""
+    return render_background(Renderer(allowed_dirs=allowed_dirs, time_limit=time_limit), layout)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What one chunk of a bulk run produced: ``documents`` (merged: page documents to stack;
+    else one finished PDF per person, in order, without the failed ones) and ``failed``, the
+    positions in ``people`` of those whose render was stopped at the time limit."""
+
+    documents: list[bytes]
+    failed: list[int]
+    #: the position in ``people`` of the chunk's first person, and how many it has
+    first: int = 0
+    size: int = 0
 
 
 def _render_chunk(
-    layout: CertificateLayout, people: list[CertificatePerson], allowed_dirs: tuple[str, ...], merged: bool
-):
-    """Worker: the per-person pages of a chunk (merged) or finished per-person PDFs."""
-    people_pdf = render_people(Renderer(allowed_dirs=allowed_dirs), layout, people)
-    return people_pdf if merged else stack_each(_background(layout, allowed_dirs), people_pdf)
+    layout: CertificateLayout,
+    people: list[CertificatePerson],
+    allowed_dirs: tuple[str, ...],
+    merged: bool,
+    time_limit: float | None = None,
+    start: int = 0,
+) -> Chunk:
+    """Worker: one chunk. Past ``time_limit`` the chunk is rendered again one person at a
+    time, each with the same limit, so one certificate that cannot be rendered in time is
+    named and left out while the others are kept. Only plain data crosses to a worker
+    process and back (never an exception with a translated message)."""
+    renderer = Renderer(allowed_dirs=allowed_dirs, time_limit=time_limit)
+    try:
+        documents, failed = [render_people(renderer, layout, people)], []
+    except RenderTimeout:
+        documents, failed = [], []
+        for offset, person in enumerate(people):
+            if len(people) == 1:
+                failed.append(offset)
+                break
+            try:
+                documents.append(render_people(renderer, layout, [person]))
+            except RenderTimeout:
+                failed.append(offset)
+    failed = [start + offset for offset in failed]
+    if merged:
+        return Chunk(documents, failed, start, len(people))
+    try:
+        background = shared_layer(layout, allowed_dirs, time_limit)
+    except RenderTimeout:
+        return Chunk([], [start + offset for offset in range(len(people))], start, len(people))
+    each = [data for document in documents for data in stack_each(background, document)]
+    return Chunk(each, failed, start, len(people))
 
 
 def render_in_chunks(
@@ -467,16 +513,20 @@ def render_in_chunks(
     processes: int = 1,
     merged: bool = False,
     progress=None,
+    time_limit: float | None = None,
 ):
-    """Yield, chunk by chunk and in order, per-person PDFs (lists) or page documents (merged).
+    """Yield, chunk by chunk and in order, a :class:`Chunk`: per-person PDFs, or page
+    documents (merged), and the positions of the people whose render was stopped.
 
-    With ``processes`` > 1 and enough people, chunks render in worker processes: forked
-    when the caller has a single thread (the CLI: no start-up cost), spawned otherwise (a
-    web or job worker with threads must not fork). Workers get plain data only, never a
-    database connection.
+    ``time_limit`` (seconds, as PDF_RENDER_TIMEOUT for a request) bounds each WeasyPrint
+    document: a chunk, and on a timeout each of its people alone. With ``processes`` > 1
+    and enough people, chunks render in worker processes: forked when the caller has a
+    single thread (the CLI: no start-up cost), spawned otherwise (a web or job worker with
+    threads must not fork). Workers get plain data only, never a database connection.
     """
     allowed = tuple(allowed_dirs)
-    chunks = [list(people[i : i + CHUNK]) for i in range(0, len(people), CHUNK)]
+    starts = list(range(0, len(people), CHUNK))
+    chunks = [list(people[i : i + CHUNK]) for i in starts]
     done = 0
     if processes > 1 and len(people) >= PARALLEL_FROM:
         import multiprocessing
@@ -485,7 +535,10 @@ def render_in_chunks(
 
         context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            futures = [pool.submit(_render_chunk, layout, chunk, allowed, merged) for chunk in chunks]
+            futures = [
+                pool.submit(_render_chunk, layout, chunk, allowed, merged, time_limit, start)
+                for chunk, start in zip(chunks, starts, strict=True)
+            ]
             for chunk, future in zip(chunks, futures, strict=True):
                 result = future.result()
                 done += len(chunk)
@@ -493,8 +546,8 @@ def render_in_chunks(
                     progress(done, len(people))
                 yield result
         return
-    for chunk in chunks:
-        result = _render_chunk(layout, chunk, allowed, merged)
+    for chunk, start in zip(chunks, starts, strict=True):
+        result = _render_chunk(layout, chunk, allowed, merged, time_limit, start)
         done += len(chunk)
         if progress:
             progress(done, len(people))

@@ -29,6 +29,7 @@ import secrets
 import string
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -741,6 +742,20 @@ def certificate_filename(certificate: Certificate) -> str:
     return f"certificate-{safe or certificate.id}.pdf"
 
 
+@dataclass(frozen=True)
+class BulkOutput:
+    """A bulk run's file, how many certificates it holds, and the certificates left out
+    because their render was stopped at the time limit (``serial`` and ``name`` each)."""
+
+    data: bytes
+    count: int
+    failed: list[dict[str, str]]
+
+
+#: the note a ZIP carries when certificates are missing from it
+FAILED_NOTE = "NOT-INCLUDED.txt"
+
+
 def bulk_render(
     session,
     *,
@@ -750,40 +765,61 @@ def bulk_render(
     output: str,
     processes: int = 1,
     progress: Callable[[int, int], None] | None = None,
-) -> bytes:
+    time_limit: float | None = None,
+) -> BulkOutput:
     """All valid certificates of ``event`` as a ZIP of per-person PDFs (``output="zip"``) or
-    one merged PDF for printing (``"pdf"``)."""
+    one merged PDF for printing (``"pdf"``).
+
+    Each WeasyPrint document gets ``time_limit`` seconds, as a request's does. The shared
+    page comes first: if it cannot be rendered in time, no certificate can, and
+    :class:`pdf.RenderTimeout` is raised. A certificate whose own page cannot be rendered in
+    time is left out and listed in ``failed`` (and in the ZIP's note); the others are kept.
+    """
     certificates = [c for c in event_certificates(session, event=event) if c.is_valid]
     design = get_design(session, event=event)
     layout = layout_for(design, event, files=files)
     people = people_for(certificates, design=design, event=event, base_url=base_url)
     names = [certificate_filename(c) for c in certificates]
     total = len(people)
+    allowed: tuple[str, ...] = ()  # images come from the file store as data: URIs
+    background = pdf.shared_layer(layout, allowed, time_limit)  # RenderTimeout: the whole run
     if progress:
         progress(0, total)
+    chunks = pdf.render_in_chunks(
+        layout,
+        people,
+        allowed_dirs=allowed,
+        processes=processes,
+        merged=output == "pdf",
+        progress=progress,
+        time_limit=time_limit,
+    )
+    failed: list[int] = []
     if output == "pdf":
-        chunks = pdf.render_in_chunks(
-            layout,
-            people,
-            allowed_dirs=(),
-            processes=processes,
-            merged=True,
-            progress=progress,
-        )
-        background = pdf.render_background(pdf.Renderer(), layout)
-        return pdf.stack_merged(background, chunks)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        index = 0
-        for files in pdf.render_in_chunks(
-            layout,
-            people,
-            allowed_dirs=(),
-            processes=processes,
-            merged=False,
-            progress=progress,
-        ):
-            for data in files:
-                archive.writestr(names[index], data)
-                index += 1
-    return buffer.getvalue()
+
+        def documents():
+            for chunk in chunks:
+                failed.extend(chunk.failed)
+                yield from chunk.documents
+
+        data = pdf.stack_merged(background, documents())
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for chunk in chunks:
+                failed.extend(chunk.failed)
+                kept = [i for i in range(chunk.first, chunk.first + chunk.size) if i not in chunk.failed]
+                for index, document in zip(kept, chunk.documents, strict=True):
+                    archive.writestr(names[index], document)
+            if failed:
+                archive.writestr(
+                    FAILED_NOTE,
+                    "Not included: their certificates took too long to render.\n"
+                    + "".join(f"{certificates[i].serial}\t{people[i].name}\n" for i in failed),
+                )
+        data = buffer.getvalue()
+    return BulkOutput(
+        data,
+        total - len(failed),
+        [{"serial": certificates[i].serial, "name": people[i].name} for i in failed],
+    )

@@ -20,7 +20,8 @@ def upload_dir() -> str:
 
 
 def render_time_limit() -> float:
-    """Seconds a PDF may take to render for a request or a per-person job (PDF_RENDER_TIMEOUT)."""
+    """Seconds one PDF document may take to render (PDF_RENDER_TIMEOUT): a request's, a
+    per-person job's, and each document of a bulk run (job or CLI)."""
     return float(current_app.config.get("PDF_RENDER_TIMEOUT", 30.0))
 
 
@@ -34,7 +35,7 @@ def bulk_certificates(job, session, progress):
     kept ``FILE_RETENTION_DAYS``."""
     event = session.get(Event, job.params["event_id"])
     output = job.params.get("output", "zip")
-    data = services.bulk_render(
+    made = services.bulk_render(
         session,
         event=event,
         files=current_store(),
@@ -42,9 +43,17 @@ def bulk_certificates(job, session, progress):
         output=output,
         processes=int(current_app.config.get("CERTIFICATE_PROCESSES", 2)),
         progress=progress,
+        time_limit=render_time_limit(),
     )
-    key = current_store().put(export_key(event.id, job.id, output), data)
-    return {"file": key.rsplit("/", 1)[1], "bytes": len(data)}
+    key = current_store().put(export_key(event.id, job.id, output), made.data)
+    # certificates whose render was stopped are named on the job's page (the job is not failed:
+    # the file holds every other certificate)
+    return {
+        "file": key.rsplit("/", 1)[1],
+        "bytes": len(made.data),
+        "count": made.count,
+        "failed": made.failed,
+    }
 
 
 @job_task("certificates_email")

@@ -16,6 +16,8 @@ checks below; ``xml:base``, which would point every ``#fragment`` at another doc
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import re
@@ -48,7 +50,12 @@ FORBIDDEN_SVG_ELEMENTS = {
 #: an SVG logo or signature needs a few hundred elements; a bomb needs many more, or nesting
 MAX_SVG_ELEMENTS = 5000
 MAX_SVG_USES = 50
+#: a logo nests groups a few levels deep; thousands of levels exhaust a recursive walker
+MAX_SVG_DEPTH = 64
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+#: Pillow's own size alarms: an error past twice its limit, a warning (an error where
+#: warnings are errors, as in the tests) past it; our MAX_PIXELS check refuses both anyway
+_PILLOW_BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
@@ -86,7 +93,7 @@ def reencode_raster(data: bytes, kind: str, *, field: str) -> tuple[bytes, str]:
                 raise RuleViolation(_l("The image is damaged or too large to use."), field=field)
             probe.load()
             image = probe.copy()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
+    except (UnidentifiedImageError, OSError, ValueError, *_PILLOW_BOMB) as error:
         raise RuleViolation(_l("The image is damaged or too large to use."), field=field) from error
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
@@ -153,6 +160,16 @@ def _refuse_costly_or_hidden(root: ET.Element, *, field: str) -> None:
             _l("This SVG file cannot be used: it has more than %(max)d <use> elements.", max=MAX_SVG_USES),
             field=field,
         )
+    if _depth(root) > MAX_SVG_DEPTH:
+        raise RuleViolation(
+            _l("This SVG file cannot be used: its elements are nested more than %(max)d levels deep.",
+               max=MAX_SVG_DEPTH),
+            field=field,
+        )  # fmt: skip
+    for element in elements:
+        href = _href(element)
+        if href.lower().startswith(("data:image/png", "data:image/jpeg")):
+            _check_embedded_raster(href, field=field)
     by_id = {e.get("id"): e for e in elements if e.get("id")}
     for use in uses:
         target = by_id.get(_href(use).removeprefix("#")) if _href(use).startswith("#") else None
@@ -176,6 +193,34 @@ def _refuse_costly_or_hidden(root: ET.Element, *, field: str) -> None:
                 _l("This SVG file cannot be used: its styles contain escape sequences (a backslash)."),
                 field=field,
             )
+
+
+def _depth(root: ET.Element) -> int:
+    """How deeply elements nest under ``root`` (walked without recursion)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def _check_embedded_raster(href: str, *, field: str) -> None:
+    """RuleViolation unless a ``data:`` PNG or JPEG inside an SVG is a readable image of at
+    most :data:`MAX_PIXELS`: the renderer would otherwise decode a bomb hidden in a logo."""
+    refused = RuleViolation(
+        _l("This SVG file cannot be used: an image inside it is damaged or too large."), field=field
+    )
+    header, _comma, payload = href.partition(",")
+    if ";base64" not in header.lower():
+        raise refused
+    try:
+        data = base64.b64decode(payload, validate=False)
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ("PNG", "JPEG") or probe.width * probe.height > MAX_PIXELS:
+                raise refused
+    except (binascii.Error, UnidentifiedImageError, OSError, ValueError, *_PILLOW_BOMB) as error:
+        raise refused from error
 
 
 def _clean_element(element: ET.Element) -> None:

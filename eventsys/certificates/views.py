@@ -94,9 +94,20 @@ def _upload(file, field: str) -> str | None:
     return uploads.store_image(file.read(limit + 1), files=current_store(), field=field, max_bytes=limit)
 
 
+def _form_field(form: DesignForm, name: str):
+    """The field a RuleViolation names: ``logo``, or ``signatories-1-signature`` inside the list."""
+    if name.startswith("signatories-"):
+        _prefix, index, subfield = name.split("-", 2)
+        entries = form.signatories.entries
+        if index.isdigit() and int(index) < len(entries):
+            return getattr(entries[int(index)].form, subfield, None)
+        return None
+    return getattr(form, name, None)
+
+
 def _apply_form_errors(form: DesignForm, error: RuleViolation) -> None:
     for name, message in error.fields.items():
-        target = getattr(form, name, None) or form.eligibility
+        target = _form_field(form, name) or form.eligibility
         target.errors = [*list(target.errors or []), str(message)]
 
 
@@ -152,6 +163,8 @@ def design(event_id: int):
             flash(_("The certificate design was saved."), "success")
             return redirect(url_for("certificates.design", event_id=event.id))
     certificates = services.event_certificates(db.session, event=event)
+    # a POST that reaches this point was refused (an image, or the form): 422 with the errors
+    status = 422 if request.method == "POST" else 200
     return render_template(
         "certificates/design.html",
         event=event,
@@ -162,7 +175,7 @@ def design(event_id: int):
         revoke_form=RevokeForm(),
         bulk_form=BulkForm(),
         label_sizes=documents.LABEL_SIZES,
-    )
+    ), status
 
 
 @bp.route(MANAGE + "/preview.pdf", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ a rolled-back change sends nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,14 @@ from sqlalchemy.orm import Session
 from eventsys.db import insert_object, utcnow
 from eventsys.errors import Conflict, NotFound
 from eventsys.jobs.models import Job, JobStatus
+
+#: most a job's stored result may take, serialised (the page that shows it reads it whole;
+#: anything longer, such as every row of an import, belongs in a report file)
+MAX_RESULT_BYTES = 256 * 1024
+#: longest text kept in a stored result (a name or a reason in a table on the job page)
+MAX_RESULT_TEXT = 300
+#: longest text of the polling answer's summary, and of its error
+MAX_SUMMARY_TEXT = 200
 
 #: ``session.info`` key of the jobs to start after the commit: ``[(kind, job id), …]``
 QUEUED_JOBS = "eventsys.queued_jobs"
@@ -68,9 +77,55 @@ def mark_running(job: Job) -> None:
     job.error = ""
 
 
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str).encode())
+
+
+def _cut_texts(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[: limit - 1] + "…"
+    if isinstance(value, dict):
+        return {key: _cut_texts(item, limit) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cut_texts(item, limit) for item in value]
+    return value
+
+
+def bounded_result(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` as a job may store it: every text cut to :data:`MAX_RESULT_TEXT`, then the
+    longest top-level list halved until the whole serialises within :data:`MAX_RESULT_BYTES`
+    (``"truncated": true`` then says so). A hostile import once made a 4 MB result that every
+    poll of the progress bar carried."""
+    bounded = _cut_texts(result, MAX_RESULT_TEXT)
+    while _size(bounded) > MAX_RESULT_BYTES:
+        lists = [key for key, item in bounded.items() if isinstance(item, list) and item]
+        if not lists:
+            return {"truncated": True}
+        longest = max(lists, key=lambda key: _size(bounded[key]))
+        bounded[longest] = bounded[longest][: len(bounded[longest]) // 2]
+        bounded["truncated"] = True
+    return bounded
+
+
+def result_summary(result: dict[str, Any] | None) -> dict[str, Any]:
+    """The small part of a result a poll needs: numbers, flags, short texts and counts
+    (a dict of numbers); a list is given as its length only."""
+    summary: dict[str, Any] = {}
+    for key, value in (result or {}).items():
+        if value is None or isinstance(value, bool | int | float):
+            summary[key] = value
+        elif isinstance(value, str):
+            summary[key] = _cut_texts(value, MAX_SUMMARY_TEXT)
+        elif isinstance(value, dict) and all(isinstance(v, int | float) for v in value.values()):
+            summary[key] = dict(list(value.items())[:20])
+        elif isinstance(value, list):
+            summary[f"{key}_count"] = len(value)
+    return summary
+
+
 def mark_done(job: Job, *, result: dict[str, Any], now: datetime | None = None) -> None:
     job.status = JobStatus.DONE
-    job.result = result
+    job.result = bounded_result(result)
     job.progress = job.total or job.progress
     job.finished_at = now or utcnow()
 
@@ -90,7 +145,8 @@ def mark_retrying(job: Job, *, error: str) -> None:
 
 
 def job_payload(job: Job) -> dict[str, Any]:
-    """What the progress bar polls (also the CLI's view of a job)."""
+    """What the progress bar polls (also the CLI's view of a job): the state and a summary of
+    the result (:func:`result_summary`), never the whole of it; the job's page has the rest."""
     percent = round(100 * job.progress / job.total) if job.total else (100 if job.status == "done" else 0)
     return {
         "id": job.id,
@@ -99,8 +155,8 @@ def job_payload(job: Job) -> dict[str, Any]:
         "progress": job.progress,
         "total": job.total,
         "percent": min(percent, 100),
-        "result": job.result,
-        "error": job.error,
+        "result": result_summary(job.result),
+        "error": _cut_texts(job.error or "", MAX_SUMMARY_TEXT * 5),
     }
 
 

@@ -856,6 +856,18 @@ def merge_volunteers(
     )
     drop_events = session.scalars(select(Registration.event_id).where(Registration.volunteer_id == drop.id))
     locked = {event_id: lock_event(session, event_id) for event_id in sorted(set(drop_events))}
+    # Then both people's registrations, as a cancel locks one: a scan in flight (its
+    # check-in holds the row ``FOR SHARE``) commits first and its check-in is counted and
+    # moved below; a scan arriving later waits and then reads the merged result. Without
+    # this a registration could be deleted under a check-in being made (the check-ins'
+    # foreign key cascades: the check-in would be lost).
+    session.execute(
+        select(Registration)
+        .where(Registration.volunteer_id.in_([keep.id, drop.id]))
+        .order_by(Registration.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     freed: list[int] = []
     kept_by_event = {
         r.event_id: r

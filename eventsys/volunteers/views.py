@@ -398,7 +398,9 @@ def import_upload():
                     columns=sheets.COLUMN_BY_FIELD,
                     start_form=ImportStartForm(token=token, filename=filename),
                 )
-    return render_template("volunteers/import.html", form=form, columns=sheets.COLUMNS)
+    # a POST that reaches this point was refused (the file, or the form): say so in the status too
+    status = 422 if request.method == "POST" else 200
+    return render_template("volunteers/import.html", form=form, columns=sheets.COLUMNS), status
 
 
 @bp.post("/import/start")
