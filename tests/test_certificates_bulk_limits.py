@@ -11,10 +11,10 @@ certificate meets it is chosen by the test (through ``pdf.render_people``).
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import zipfile
-from pathlib import Path
 
 import pikepdf
 import pytest
@@ -47,9 +47,8 @@ def bulk(app, make_user, make_event, make_attendee, now):
         make_attendee(event, first_name=first_name, last_name="ใจดี")
     issued = services.issue_certificates(db.session, event=event, actor=organizer, now=now)
     db.session.commit()
-    bomb = Path(app.instance_path) / "uploads" / "certificates" / "bomb.svg"
-    bomb.parent.mkdir(parents=True, exist_ok=True)
-    bomb.write_bytes(hostile.svg_use_bomb())
+    # a design's images reach WeasyPrint as data: URIs read from the file store
+    bomb = "data:image/svg+xml;base64," + base64.b64encode(hostile.svg_use_bomb()).decode("ascii")
     slow_serial = next(c.serial for c in issued if SLOW_NAME in c.registration.volunteer.first_name)
     return {"organizer": organizer, "event": event, "bomb": bomb, "slow_serial": slow_serial}
 
@@ -61,7 +60,7 @@ def one_slow_person(monkeypatch, bulk):
 
     def render_people(renderer, layout, people):
         if any(SLOW_NAME in person.name for person in people):
-            return pdf.render_background(renderer, dataclasses.replace(layout, logo_path=str(bulk["bomb"])))
+            return pdf.render_background(renderer, dataclasses.replace(layout, logo_path=bulk["bomb"]))
         return real(renderer, layout, people)
 
     monkeypatch.setattr(pdf, "render_people", render_people)
@@ -110,9 +109,11 @@ def test_a_shared_page_that_takes_too_long_fails_the_job_with_the_limits_message
     """Every certificate shares the design's page: if it cannot be rendered in time the run
     stops there, with the message a preview gets, instead of rendering for minutes."""
     from eventsys.certificates.models import CertificateDesign
+    from eventsys.files import current_store
 
     event = bulk["event"]
     design = db.session.scalar(db.select(CertificateDesign).where(CertificateDesign.event_id == event.id))
+    current_store().put("uploads/certificates/bomb.svg", hostile.svg_use_bomb())
     design.logo_path = "certificates/bomb.svg"
     db.session.commit()
     pdf.shared_layer.cache_clear()
