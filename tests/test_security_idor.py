@@ -380,6 +380,7 @@ SWAPS: dict[str, Swap] = {
     ),
     "checkin.kiosk": Swap(_event),
     "checkin.kiosk_start": Swap(_event),
+    "checkin.open_early": Swap(_event),
     "checkin.kiosk_screen": Swap(_event),
     "checkin.kiosk_scan": Swap(
         lambda t, m: [{"event_id": t.event.id}, {"event_id": m.event.id}],
