@@ -193,3 +193,21 @@ def test_the_scanner_asks_once_before_accepting_scans_long_before_the_event(clie
     manual = client.post(f"/checkin/{event.id}/manual", json={"registration_id": registration.id})
     assert manual.status_code == 200 and manual.json["result"] == "checked_in"
     assert _check_ins() == 1
+
+
+def test_a_kiosk_started_long_before_the_event_greets_only_if_the_door_was_opened(
+    app, early_door, ticket_token
+):
+    from tests.conftest import PASSWORD
+
+    event, staff, registration = early_door
+    token = ticket_token(registration)
+    for opened, expected in ((False, 409), (True, 200)):
+        tablet = app.test_client()
+        assert tablet.post("/login", data={"email": staff.email, "password": PASSWORD}).status_code == 302
+        if opened:
+            assert tablet.post(f"/checkin/{event.id}/open-early").status_code == 302
+        assert tablet.post(f"/checkin/{event.id}/kiosk").status_code == 302
+        answer = tablet.post(f"/kiosk/{event.id}/scan", json={"token": token})
+        assert answer.status_code == expected, answer.get_json()
+    assert _check_ins() == 1

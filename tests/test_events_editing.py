@@ -303,3 +303,38 @@ def test_deleting_a_draft_asks_first_and_a_published_event_offers_archive(
     assert client.post(f"/manage/events/{published.id}/delete", data={"confirm": "y"}).status_code == 302
     db.session.rollback()
     assert db.session.get(Event, published.id) is not None
+
+
+def _settings(event, **changes) -> services.EventData:
+    fields = {"title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at}
+    return services.EventData(**{**fields, **changes})
+
+
+def test_moving_the_event_moves_its_agenda_and_never_strands_an_item(make_user, make_event, now):
+    owner = make_user("organizer")
+    event = make_event(owner=owner, sessions=2)  # items at +0–1 h and +1–2 h of a 6-hour day
+    first_start = event.sessions[0].starts_at
+    year = timedelta(days=364)
+    begin_write(db.session)
+    services.update_event(
+        db.session,
+        event=event,
+        data=_settings(event, starts_at=event.starts_at + year, ends_at=event.ends_at + year),
+        actor=owner,
+        now=now,
+    )
+    db.session.commit()
+    db.session.rollback()
+    assert db.session.get(AgendaSession, event.sessions[0].id).starts_at == first_start + year
+    # shortened to one hour: the second item would be left outside, so it is refused by name
+    begin_write(db.session)
+    with pytest.raises(RuleViolation) as refused:
+        services.update_event(
+            db.session,
+            event=event,
+            data=_settings(event, ends_at=event.starts_at + timedelta(hours=1)),
+            actor=owner,
+            now=now,
+        )
+    assert "ช่วงที่ 2" in str(refused.value.fields["ends_at"])
+    db.session.rollback()

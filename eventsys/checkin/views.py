@@ -108,7 +108,7 @@ def open_early(event_id: int):
     """The staff member confirms checking people in although today is not an event day."""
     event = _door_event(event_id)
     confirmed = [*(http_session.get(EARLY_KEY) or []), event.id]
-    http_session[EARLY_KEY] = sorted(set(confirmed))[-20:]
+    http_session[EARLY_KEY] = list(dict.fromkeys(confirmed))[-20:]  # the latest few
     begin_write(db.session)
     audit.record(db.session, actor=current_user, action="checkin.open_early", target=event, now=utcnow())
     db.session.commit()
@@ -321,9 +321,9 @@ def kiosk_start(event_id: int):
     """
     event = _door_event(event_id)
     staff_id = current_user.id
+    early = _early_confirmed(event.id)  # the door opened early carries over to the kiosk
     logout_user()
     http_session.clear()
-    early = _early_confirmed(event.id)
     http_session[KIOSK_KEY] = {"event_id": event.id, "started_by": staff_id, "early": early}
     return redirect(url_for("checkin.kiosk_screen", event_id=event.id))
 

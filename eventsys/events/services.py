@@ -285,11 +285,43 @@ def update_event(session, *, event: Event, data: EventData, actor: User, now: da
     """Change an event's settings. A capacity increase frees seats: the caller then promotes
     the waitlist (``registration.services.fill_seats``)."""
     _check_event(data, now=now)
+    shift = _agenda_shift(event, data)
     _apply_event(event, data)
+    for item in event.sessions:
+        item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
     event.updated_at = now
     session.flush()
-    audit.record(session, actor=actor, action="event.update", target=event, now=now)
+    details = (
+        {"agenda_moved_by_minutes": int(shift.total_seconds() // 60)} if shift and event.sessions else None
+    )
+    audit.record(session, actor=actor, action="event.update", target=event, details=details, now=now)
     return event
+
+
+def _agenda_shift(event: Event, data: EventData) -> timedelta:
+    """How far the agenda moves with the event: by as much as its start moves, when every
+    item then still lies inside the new dates (a duplicated event given next year's date
+    keeps its timetable); else not at all. An item left outside the new dates is a
+    RuleViolation naming it: change or remove it first."""
+    moved = data.starts_at - event.starts_at
+    for shift in (moved, timedelta(0)):
+        outside = [
+            item.title
+            for item in event.sessions
+            if item.starts_at + shift < data.starts_at or item.ends_at + shift > data.ends_at
+        ]
+        if not outside:
+            return shift
+    raise RuleViolation(
+        _l("Please correct the highlighted fields."),
+        fields={
+            "ends_at": _l(
+                "Agenda: “%(items)s” would lie outside the event's new dates. Change or remove "
+                "the item first.",
+                items="”, “".join(outside),
+            )
+        },
+    )
 
 
 #: which status an organizer may move an event to from which
@@ -349,9 +381,18 @@ def deletion_refusal(session, *, event: Event) -> str | None:
     return None
 
 
+def _lock(session, event: Event) -> None:
+    """Hold ``event``'s row until the transaction ends (PostgreSQL; SQLite's write lock is
+    the caller's): a registration, which locks it too (``registration.services.lock_event``),
+    waits, so what was counted or checked stays true until the commit."""
+    session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    session.refresh(event)
+
+
 def delete_event(session, *, event: Event, actor: User, now: datetime) -> None:
     """Delete a draft nobody has seen (see :func:`deletion_refusal`); Conflict otherwise.
     The audit line keeps its title and dates."""
+    _lock(session, event)
     refusal = deletion_refusal(session, event=event)
     if refusal:
         raise Conflict(refusal, code="not_deletable")
@@ -542,6 +583,7 @@ def update_question(
     is required and new options may change; its kind may not, and neither may an option
     someone chose be removed or renamed (their answer would no longer mean anything).
     RuleViolation names the field; the answers stay as given."""
+    _lock(session, event)
     question = own_question(session, event, question_id)
     label, options = _checked_question(data)
     answers = given_answers(session, event=event, question=question)

@@ -34,4 +34,5 @@ TH = {
     "Choose another event": "เลือกงานอื่น",
     "Not an event day: the event starts on %(date)s. Check-ins are accepted because you confirmed.": "ไม่ใช่วันจัดงาน (งานเริ่ม%(date)s) รับเช็กอินเพราะคุณยืนยันแล้ว",
     "Not an event day: reload the page and confirm first": "ไม่ใช่วันจัดงาน กรุณาโหลดหน้าใหม่และยืนยันก่อน",
+    "Agenda: “%(items)s” would lie outside the event's new dates. Change or remove the item first.": "กำหนดการ: “%(items)s” จะอยู่นอกช่วงวันเวลาใหม่ของงาน กรุณาแก้ไขหรือนำหัวข้อนั้นออกก่อน",
 }
