@@ -149,3 +149,40 @@ def test_the_scanner_shows_only_what_means_something_and_a_repeat_stays_green(
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.activeElement && document.activeElement.id") == "wedge"
     desktop.close()
+
+
+def test_the_same_ticket_more_than_a_minute_later_is_amber(
+    browser, live_server, door, make_checkin_registration, ticket_token
+):
+    """Within a minute the same ticket on the same device is the same arrival (green); a real
+    second arrival later shows amber "already checked in". The page's clock is Playwright's,
+    moved on 61 seconds rather than waited for."""
+    event, _owner, staff = door
+    registration = make_checkin_registration(event, first_name="วันเพ็ญ")
+    token = ticket_token(registration)
+    context = browser.new_context(locale="th-TH", **PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.clock.install()
+    log_in(page, live_server.url, staff.email, PASSWORD)
+    page.goto(f"{live_server.url}/checkin/{event.id}/")
+    page.wait_for_load_state("networkidle")
+
+    def scan() -> dict:
+        page.fill("#wedge", token)
+        with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answer:
+            page.press("#wedge", "Enter")
+        page.wait_for_timeout(200)
+        return answer.value.json()
+
+    assert scan()["result"] == "checked_in"
+    page.wait_for_selector("#result.result-ok")
+    page.clock.fast_forward(30_000)
+    assert scan()["result"] == "already_checked_in"
+    assert page.get_attribute("#result", "data-kind") == "ok"  # dropped and picked up: same arrival
+    page.clock.fast_forward(61_000)
+    assert scan()["result"] == "already_checked_in"
+    page.wait_for_selector("#result.result-warn")
+    assert page.inner_text("#result-head").startswith("เช็กอินไปแล้วเมื่อ")
+    assert len(check_ins()) == 1
+    context.close()

@@ -396,7 +396,9 @@ def test_reissue_voids_the_old_qr_and_link_and_sends_the_new_one(app, client, vi
     assert scan.status_code == 404 and scan.get_json()["error"] == "invalid_ticket"
     new_qr = answer.get_json()["ticket_token"]
     assert client.post(
-        "/api/v1/checkins", json={"token": new_qr, "event_id": first.id}, headers=headers
+        "/api/v1/checkins",
+        json={"token": new_qr, "event_id": first.id, "confirm_early": True},  # the event is days ahead
+        headers=headers,
     ).status_code in (
         200,
         201,
@@ -423,6 +425,7 @@ def test_a_walk_in_matching_a_record_is_linked_only_after_the_staff_checks_the_i
     staff = make_user("staff")
     assign_staff(staff, second)
     login(staff)
+    assert client.post(f"/checkin/{second.id}/open-early").status_code == 302  # days ahead
     form = {"first_name": "คนแปลก", "last_name": "หน้า", "national_id": VICTIM_ID, "phone": "0899999999"}
     page = client.post(f"/checkin/{second.id}/walk-in", data=form)
     html = page.get_data(as_text=True)

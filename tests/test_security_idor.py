@@ -333,6 +333,14 @@ SWAPS: dict[str, Swap] = {
         ),
     ),
     "events.delete_session": Swap(_in_their_event_and_mine("session_id", "session")),
+    "events.edit_session": Swap(
+        _in_their_event_and_mine("session_id", "session"),
+        _form(title="ยึดงาน", starts_at="2015-11-12T10:00", ends_at="2015-11-12T11:00"),
+    ),
+    "events.edit_question": Swap(
+        _in_their_event_and_mine("question_id", "question"), _form(label="ยึดงาน", kind="short_text")
+    ),
+    "events.delete": Swap(_event, _form(confirm="y")),
     "events.add_question": Swap(_event, _form(**{"question-label": "x", "question-kind": "short_text"})),
     "events.delete_question": Swap(_in_their_event_and_mine("question_id", "question")),
     "events.move_question": Swap(_in_their_event_and_mine("question_id", "question", direction="down")),
@@ -378,6 +386,7 @@ SWAPS: dict[str, Swap] = {
     ),
     "checkin.kiosk": Swap(_event),
     "checkin.kiosk_start": Swap(_event),
+    "checkin.open_early": Swap(_event),
     "checkin.kiosk_screen": Swap(_event),
     "checkin.kiosk_scan": Swap(
         lambda t, m: [{"event_id": t.event.id}, {"event_id": m.event.id}],

@@ -15,10 +15,11 @@ from eventsys.api import bp
 from eventsys.certificates import services, tasks
 from eventsys.certificates.views import pdf_response
 from eventsys.db import begin_write, db, utcnow
+from eventsys.errors import Conflict
 from eventsys.events.services import can_manage, get_managed_event
 from eventsys.files import current_store
 from eventsys.openapi import error_responses
-from eventsys.web import ApiError, api_auth, api_user
+from eventsys.web import ApiError, api_auth, api_user, bool_field, optional_json_body
 
 
 def certificate_json(certificate) -> dict:
@@ -43,9 +44,26 @@ def list_certificates(id: int):  # noqa: A002 - the name the OpenAPI path uses
 @bp.post("/events/<int:id>/certificates")
 @api_auth(Role.ORGANIZER)
 def issue_certificates(id: int):  # noqa: A002
+    """Before the event has ended: 409 ``event_not_ended`` (with ``ends_at``) unless the body
+    says ``{"confirm_early": true}``."""
+    confirm_early = bool_field(optional_json_body(), "confirm_early", default=False)
     begin_write(db.session)
     event = get_managed_event(db.session, id, user=api_user())
-    issued = services.issue_certificates(db.session, event=event, actor=api_user(), now=utcnow())
+    try:
+        issued = services.issue_certificates(
+            db.session, event=event, actor=api_user(), now=utcnow(), refuse_early=not confirm_early
+        )
+    except Conflict as error:
+        if error.code != "event_not_ended":
+            raise
+        db.session.rollback()
+        raise ApiError(
+            409,
+            error.code,
+            str(error.message),
+            ends_at=event.ends_at.isoformat(),
+            confirm_field="confirm_early",
+        ) from None
     db.session.commit()
     return jsonify(issued=len(issued))
 
@@ -108,8 +126,30 @@ OPENAPI_PATHS = {
         },
         "post": {
             "summary": "Issue certificates to everyone eligible who has none yet",
+            "description": (
+                "Before the event has ended the answer is 409 `event_not_ended` (with `ends_at` "
+                'and `confirm_field`), unless the body is `{"confirm_early": true}`: people who '
+                "have not checked in yet would be left out. The body is optional."
+            ),
             "tags": ["certificates"],
             "parameters": [_EVENT_ID],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "confirm_early": {
+                                    "type": "boolean",
+                                    "default": False,
+                                    "description": "issue even though the event has not ended yet",
+                                }
+                            },
+                        }
+                    }
+                },
+            },
             "responses": {
                 "200": {
                     "description": "How many were issued",
@@ -119,7 +159,7 @@ OPENAPI_PATHS = {
                         }
                     },
                 },
-                **error_responses(401, 403, 404, 409),
+                **error_responses(401, 403, 404, 409, 422),
             },
         },
     },

@@ -69,6 +69,10 @@ class DesignForm(Form):
     signatories = FieldList(FormField(SignatoryForm), min_entries=3, max_entries=3)
 
 
+class IssueForm(Form):
+    confirm_early = BooleanField(_l("Issue now anyway, before the event has ended"))
+
+
 class RevokeForm(Form):
     reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=500)])
 

@@ -359,14 +359,34 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def issue_certificates(session, *, event: Event, actor, now: datetime) -> list[Certificate]:
+def issued_early(event: Event, *, now: datetime) -> bool:
+    """Whether certificates issued at ``now`` would come before the event has ended (people
+    who have not come yet, or not stayed, would be left out or paper issued for a day that
+    has not happened)."""
+    return now < event.ends_at
+
+
+def issue_certificates(
+    session, *, event: Event, actor, now: datetime, refuse_early: bool = False
+) -> list[Certificate]:
     """Issue certificates to everyone eligible who has none yet; returns the new ones.
+
+    With ``refuse_early`` (the pages and the API, unless the person confirmed), an event
+    that has not ended yet raises Conflict("event_not_ended").
 
     Numbers follow Thai name order and continue the series without gaps, but for a serial
     already printed by another series. Safe to call from several requests, jobs or processes
     at once (see the module docstring). The events code calls it when an event is closed.
     Raises Conflict if a concurrent issuer printed one of these serials first.
     """
+    if refuse_early and issued_early(event, now=now):
+        raise Conflict(
+            _l(
+                "The event has not ended yet: certificates issued now leave out everyone who has "
+                "not checked in so far. Confirm to issue them before the end."
+            ),
+            code="event_not_ended",
+        )
     begin_write(session)  # no-op when the caller already opened the write transaction
     design = get_design(session, event=event)
     be = be_year(to_local(now))
@@ -555,8 +575,14 @@ def event_dates(event: Event, *, language: str) -> str:
 
 
 def event_hours(event: Event, design: CertificateDesign) -> int:
-    if design.hours:
-        return design.hours
+    """The hours printed: the design's, else :func:`default_hours`."""
+    return design.hours or default_hours(event)
+
+
+def default_hours(event: Event) -> int:
+    """The hours printed when the design leaves them empty: the sum of the agenda items'
+    lengths (breaks between them do not count), or the event's length if it has no agenda;
+    at least 1. The design form's hint shows this very number."""
     if event.sessions:
         seconds = sum((s.ends_at - s.starts_at).total_seconds() for s in event.sessions)
     else:

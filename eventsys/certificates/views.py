@@ -14,10 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from eventsys import audit
 from eventsys.accounts.models import Role
 from eventsys.certificates import documents, services, tasks, uploads
-from eventsys.certificates.forms import BulkForm, DesignForm, RevokeForm
+from eventsys.certificates.forms import BulkForm, DesignForm, IssueForm, RevokeForm
 from eventsys.certificates.models import CertificateDesign
 from eventsys.db import begin_write, db, utcnow
-from eventsys.errors import RuleViolation
+from eventsys.errors import Conflict, RuleViolation
 from eventsys.events.services import get_managed_event
 from eventsys.extensions import limiter
 from eventsys.files import FileMissing, current_store
@@ -173,6 +173,9 @@ def design(event_id: int):
         certificates=certificates,
         eligible_count=len(services.eligible_registrations(db.session, event=event, include_issued=False)),
         revoke_form=RevokeForm(),
+        issue_form=IssueForm(),
+        issued_early=services.issued_early(event, now=utcnow()),
+        agenda_hours=services.default_hours(event),
         bulk_form=BulkForm(),
         label_sizes=documents.LABEL_SIZES,
     ), status
@@ -231,9 +234,25 @@ def preview(event_id: int):
 @bp.post(MANAGE + "/issue")
 @role_required(Role.ORGANIZER)
 def issue(event_id: int):
+    """Issue to everyone eligible; before the event has ended, only with the box ticked."""
     begin_write(db.session)
     event = _event(event_id)
-    issued = services.issue_certificates(db.session, event=event, actor=current_user, now=utcnow())
+    form = IssueForm()
+    form.validate_on_submit()  # CSRF; the box is optional
+    try:
+        issued = services.issue_certificates(
+            db.session,
+            event=event,
+            actor=current_user,
+            now=utcnow(),
+            refuse_early=not form.confirm_early.data,
+        )
+    except Conflict as error:
+        if error.code != "event_not_ended":
+            raise  # a serial printed at the same moment: the 409 page
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("certificates.design", event_id=event_id))
     db.session.commit()
     flash(_("%(count)d certificates issued.", count=len(issued)), "success")
     return redirect(url_for("certificates.design", event_id=event_id))

@@ -16,7 +16,7 @@ from eventsys.checkin.models import CheckInMethod
 from eventsys.db import begin_write, db, utcnow
 from eventsys.openapi import answer, error_responses, request_body
 from eventsys.registration.tickets import signer
-from eventsys.web import ApiError, api_auth, api_user, json_body
+from eventsys.web import ApiError, api_auth, api_user, bool_field, json_body
 
 #: the most scans one batch may carry (a phone offline for a whole morning stays well below)
 BATCH_LIMIT = 1000
@@ -97,6 +97,7 @@ def create_checkin():
     body = json_body()
     event_id = _int_field(body.get("event_id"), "event_id", required=True)
     item = _item(body)
+    confirm_early = bool_field(body, "confirm_early", default=False)
     outcome = services.check_in_token(
         db.session,
         event_id=event_id,
@@ -109,6 +110,7 @@ def create_checkin():
         scanned_at=item.scanned_at,
         signer=signer(),
         now=utcnow(),
+        refuse_early=not confirm_early,
     )
     result = outcome.as_json()
     db.session.commit()
@@ -129,6 +131,7 @@ def create_checkin_batch():
             fields={"items": "list"},
         )
     items = [_item(raw if isinstance(raw, dict) else {}) for raw in raw_items]
+    confirm_early = bool_field(body, "confirm_early", default=False)
     results = services.check_in_batch(
         db.session,
         event_id=event_id,
@@ -137,6 +140,7 @@ def create_checkin_batch():
         device=_device(),
         signer=signer(),
         now=utcnow(),
+        refuse_early=not confirm_early,
     )
     db.session.commit()
     return jsonify(results=results)
@@ -182,17 +186,27 @@ _SCAN_PROPERTIES = {
     "method": {"type": "string", "enum": [m.value for m in CheckInMethod]},
 }
 
+_CONFIRM_EARLY = {
+    "type": "boolean",
+    "default": False,
+    "description": (
+        "check in although the scan is more than a day before the event's first day (Thailand's "
+        "date); without it such a scan is refused 409 too_early"
+    ),
+}
+
 OPENAPI_SCHEMAS = {
     "CheckInRequest": {
         "type": "object",
         "required": ["event_id", "token"],
-        "properties": {"event_id": {"type": "integer"}, **_SCAN_PROPERTIES},
+        "properties": {"event_id": {"type": "integer"}, **_SCAN_PROPERTIES, "confirm_early": _CONFIRM_EARLY},
     },
     "CheckInBatchRequest": {
         "type": "object",
         "required": ["event_id", "items"],
         "properties": {
             "event_id": {"type": "integer"},
+            "confirm_early": _CONFIRM_EARLY,
             "items": {
                 "type": "array",
                 "maxItems": BATCH_LIMIT,
@@ -236,6 +250,7 @@ OPENAPI_SCHEMAS = {
                     "cancelled",
                     "not_confirmed",
                     "wrong_event",
+                    "too_early",
                     "forbidden",
                     "invalid",
                 ],
@@ -272,7 +287,9 @@ OPENAPI_PATHS = {
             "summary": "Check a ticket in (staff of the event)",
             "description": (
                 "Refusals: 404 invalid_ticket (tampered or unknown), 409 cancelled, not_confirmed "
-                "(waitlisted or pending), wrong_event, 403 forbidden (not staff of the event)."
+                "(waitlisted or pending), wrong_event, too_early (more than a day before the "
+                "event's first day; send confirm_early: true to check in anyway), 403 forbidden "
+                "(not staff of the event)."
             ),
             "operationId": "createCheckIn",
             "requestBody": request_body("CheckInRequest"),
@@ -280,7 +297,7 @@ OPENAPI_PATHS = {
                 "200": answer("checked_in or already_checked_in", "CheckInResult"),
                 "409": answer(
                     "cancelled, not_confirmed (with `attendee`: name and organization, so door staff "
-                    "can explain) or wrong_event",
+                    "can explain), wrong_event or too_early",
                     "Error",
                 ),
                 **error_responses(400, 401, 403, 404, 422),

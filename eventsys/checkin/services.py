@@ -127,8 +127,8 @@ class ScanResult:
 
 #: the door rule and the ticket in one round trip, built once (executed on the session's
 #: connection, a statement costs only its cached compiled form): the event's owner, whether
-#: the scanning user is on its staff, and the registration and person behind the ticket
-#: secret (NULLs when none, or when no secret is asked for)
+#: the scanning user is on its staff, the registration and person behind the ticket
+#: secret (NULLs when none, or when no secret is asked for), and the event's start
 _SCAN_LOOKUP = (
     select(
         Event.owner_id,
@@ -143,6 +143,7 @@ _SCAN_LOOKUP = (
         Volunteer.last_name,
         Volunteer.organization,
         Volunteer.province_code,
+        Event.starts_at,
     )
     .select_from(Event)
     .outerjoin(Registration, Registration.ticket_secret == bindparam("secret"))
@@ -181,14 +182,21 @@ def find_ticket(session, *, event_id: int, token: str, actor: User, signer: Tick
     InvalidTicket (tampered, unknown) or CheckInRefused("wrong_event") for a genuine ticket
     of another event.
     """
+    return _find_ticket(session, event_id=event_id, token=token, actor=actor, signer=signer)[0]
+
+
+def _find_ticket(
+    session, *, event_id: int, token: str, actor: User, signer: TicketSigner
+) -> tuple[Attendee, datetime]:
+    """:func:`find_ticket`, and the event's start (for :func:`check_door_day`)."""
     secret = signer.verify(token)
     row = _door_lookup(session, event_id=event_id, actor=actor, secret=secret)
     if secret is None or row[2] is None:
         raise InvalidTicket(_l("Ticket: this is not a valid ticket."))
-    attendee = Attendee(*row[2:])
+    attendee = Attendee(*row[2:-1])
     if attendee.event_id != event_id:
         raise CheckInRefused(_l("Ticket: this ticket is for another event."), code="wrong_event")
-    return attendee
+    return attendee, row[-1]
 
 
 #: the door's calendar is Thailand's
@@ -199,6 +207,31 @@ def is_today(event: Event, *, now: datetime) -> bool:
     """Does ``event`` run on today's date in Thailand (from its start's day to its end's)?"""
     today = now.astimezone(BANGKOK).date()
     return event.starts_at.astimezone(BANGKOK).date() <= today <= event.ends_at.astimezone(BANGKOK).date()
+
+
+#: the door opens without a question from the day before the event's first day (Thailand's
+#: date): setting up, a rehearsal. Earlier is most likely the wrong event or a test.
+EARLY_DOOR_DAYS = 1
+
+
+def is_too_early(starts_at: datetime, *, at: datetime) -> bool:
+    """Is ``at`` more than :data:`EARLY_DOOR_DAYS` before the first day of an event starting
+    at ``starts_at`` (dates in Thailand)? After the event is not refused: offline scans
+    arrive late, and records are corrected after the day."""
+    first_day = starts_at.astimezone(BANGKOK).date()
+    return at.astimezone(BANGKOK).date() < first_day - timedelta(days=EARLY_DOOR_DAYS)
+
+
+def check_door_day(starts_at: datetime, *, at: datetime) -> None:
+    """Raise CheckInRefused("too_early") if ``at`` is too early for the door (:func:`is_too_early`)."""
+    if is_too_early(starts_at, at=at):
+        raise CheckInRefused(
+            _l(
+                "Not an event day: the event has not started yet. Confirm on the scanner page "
+                "(API: send confirm_early) to check people in anyway."
+            ),
+            code="too_early",
+        )
 
 
 def staff_event(session, *, event_id: int, actor: User) -> Event:
@@ -304,6 +337,7 @@ def check_in(
     client_id: str | None,
     scanned_at: datetime | None,
     now: datetime,
+    refuse_early: bool = False,
 ) -> ScanResult:
     """Check ``registration`` in on a list (``session_id`` None: the whole event).
 
@@ -313,6 +347,8 @@ def check_in(
     "already_checked_in" and records nothing; a re-sent ``client_id`` answers as the first
     time. The scan time (``scanned_at``, else ``now``) is recorded, never later than
     ``now`` plus a little clock skew; an earlier scan arriving late moves the arrival time back.
+    With ``refuse_early`` (the door's pages and the API unless the person confirmed), a scan
+    long before the event is refused (CheckInRefused "too_early", :func:`is_too_early`).
     """
     if not is_event_staff(session, actor, registration.event):
         raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
@@ -326,6 +362,7 @@ def check_in(
         client_id=client_id,
         scanned_at=scanned_at,
         now=now,
+        refuse_before=registration.event.starts_at if refuse_early else None,
     )
 
 
@@ -341,15 +378,21 @@ def _record(
     scanned_at: datetime | None,
     now: datetime,
     secret: str | None = None,
+    refuse_before: datetime | None = None,
 ) -> ScanResult:
     """:func:`check_in` once the actor is known to be on the event's staff; ``secret`` is
-    the scanned ticket's (None for a check-in by search or at a walk-in).
+    the scanned ticket's (None for a check-in by search or at a walk-in). With
+    ``refuse_before`` (the event's start), a scan received too early for the door is
+    refused (:func:`check_door_day`): judged by ``now``, the server's clock, not the time
+    a device claims.
 
     Everything is read first; the write lock (SQLite's, through ``begin_write``) is taken
     only for the two inserts and the commit, so scanners queue for a millisecond, not a request.
     """
     _check_admissible(attendee.status, attendee)
     _check_session(session, event_id=attendee.event_id, session_id=session_id)
+    if refuse_before is not None:
+        check_door_day(refuse_before, at=now)
     if scanned_at is None or scanned_at > now + CLOCK_SKEW:
         scanned_at = now
     client_id = (client_id or "").strip()[:64] or None
@@ -443,15 +486,17 @@ def check_in_token(
     scanned_at: datetime | None,
     signer: TicketSigner,
     now: datetime,
+    refuse_early: bool = False,
 ) -> ScanResult:
     """Find the ticket (signature first) and check it in; see :func:`check_in`.
 
     NotFound for no such event, PermissionDenied("forbidden") if ``actor`` is not on its
     door staff, then the ticket's refusals.
     """
+    attendee, starts_at = _find_ticket(session, event_id=event_id, token=token, actor=actor, signer=signer)
     return _record(
         session,
-        attendee=find_ticket(session, event_id=event_id, token=token, actor=actor, signer=signer),
+        attendee=attendee,
         session_id=session_id,
         actor=actor,
         method=method,
@@ -460,6 +505,7 @@ def check_in_token(
         scanned_at=scanned_at,
         now=now,
         secret=signer.verify(token),
+        refuse_before=starts_at if refuse_early else None,
     )
 
 
@@ -481,11 +527,13 @@ def check_in_batch(
     device: str,
     signer: TicketSigner,
     now: datetime,
+    refuse_early: bool = False,
 ) -> list[dict[str, Any]]:
     """Check in scans queued offline, one answer per item in order.
 
     Items are applied in scan-time order (so the earliest scan of a ticket is the one
-    recorded); a refused item is answered ``{"error", "message"}`` and does not stop the rest.
+    recorded); a refused item is answered ``{"error", "message"}`` and does not stop the rest
+    (with ``refuse_early``, a batch received long before the event is refused "too_early").
     """
     check_door_access(session, event_id=event_id, actor=actor)
     answers: list[dict[str, Any] | None] = [None] * len(items)
@@ -493,11 +541,13 @@ def check_in_batch(
     for index in order:
         item = items[index]
         try:
+            attendee, starts_at = _find_ticket(
+                session, event_id=event_id, token=item.token, actor=actor, signer=signer
+            )
             outcome = _record(
                 session,
-                attendee=find_ticket(
-                    session, event_id=event_id, token=item.token, actor=actor, signer=signer
-                ),
+                attendee=attendee,
+                refuse_before=starts_at if refuse_early else None,
                 session_id=item.session_id,
                 actor=actor,
                 method=item.method,
@@ -682,6 +732,7 @@ def walk_in(
     session_id: int | None = None,
     device: str = "",
     volunteer=None,
+    refuse_early: bool = False,
 ) -> ScanResult:
     """Register a person at the door and check them in, in one step.
 
@@ -698,6 +749,8 @@ def walk_in(
 
     if not is_event_staff(session, actor, event):
         raise PermissionDenied(_l("You are not on the door staff of this event."), code="forbidden")
+    if refuse_early:  # before registering: nobody is registered at the door on a wrong day
+        check_door_day(event.starts_at, at=now)
     registration, _created = register(
         session,
         event=event,

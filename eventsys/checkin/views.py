@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from eventsys import audit
 from eventsys.accounts.models import Role, User
 from eventsys.checkin import services
 from eventsys.checkin.models import CheckInMethod
@@ -41,6 +42,13 @@ bp = Blueprint("checkin", __name__)
 DOOR_ROLES = (Role.ORGANIZER, Role.STAFF)
 #: the session key of a device turned into an event's kiosk
 KIOSK_KEY = "kiosk"
+#: the session key of the events whose door this device's staff member opened early (a
+#: confirmation asked once per log-in session, not at every scan)
+EARLY_KEY = "door_early"
+
+
+def _early_confirmed(event_id: int) -> bool:
+    return event_id in (http_session.get(EARLY_KEY) or [])
 
 
 def _door_event(event_id: int):
@@ -82,10 +90,29 @@ def index():
 @bp.get("/checkin/<int:event_id>/")
 @role_required(*DOOR_ROLES)
 def scanner(event_id: int):
+    """The scanner; long before the event (:func:`services.is_too_early`) a banner asks the
+    staff member to confirm first, once for this log-in session."""
     event = _door_event(event_id)
     return render_template(
-        "checkin/scanner.html", event=event, agenda_session=_list_session(event, request.args.get("session"))
+        "checkin/scanner.html",
+        event=event,
+        agenda_session=_list_session(event, request.args.get("session")),
+        too_early=services.is_too_early(event.starts_at, at=utcnow()),
+        early_confirmed=_early_confirmed(event.id),
     )
+
+
+@bp.post("/checkin/<int:event_id>/open-early")
+@role_required(*DOOR_ROLES)
+def open_early(event_id: int):
+    """The staff member confirms checking people in although today is not an event day."""
+    event = _door_event(event_id)
+    confirmed = [*(http_session.get(EARLY_KEY) or []), event.id]
+    http_session[EARLY_KEY] = list(dict.fromkeys(confirmed))[-20:]  # the latest few
+    begin_write(db.session)
+    audit.record(db.session, actor=current_user, action="checkin.open_early", target=event, now=utcnow())
+    db.session.commit()
+    return redirect(url_for("checkin.scanner", event_id=event.id, session=request.args.get("session")))
 
 
 @bp.route("/checkin/<int:event_id>/walk-in", methods=["GET", "POST"])
@@ -145,6 +172,7 @@ def walk_in(event_id: int):
                 cipher=cipher(),
                 device=request.headers.get("User-Agent", "")[:100],
                 volunteer=confirmed,
+                refuse_early=not _early_confirmed(event.id),
             )
         except PersonOnFile as on_file:
             volunteer_id = on_file.volunteer.id
@@ -241,6 +269,7 @@ def manual(event_id: int):
             client_id=str(body.get("client_id") or "")[:64] or None,
             scanned_at=None,
             now=utcnow(),
+            refuse_early=not _early_confirmed(event.id),
         )
     except DomainError as error:
         db.session.rollback()
@@ -292,9 +321,10 @@ def kiosk_start(event_id: int):
     """
     event = _door_event(event_id)
     staff_id = current_user.id
+    early = _early_confirmed(event.id)  # the door opened early carries over to the kiosk
     logout_user()
     http_session.clear()
-    http_session[KIOSK_KEY] = {"event_id": event.id, "started_by": staff_id}
+    http_session[KIOSK_KEY] = {"event_id": event.id, "started_by": staff_id, "early": early}
     return redirect(url_for("checkin.kiosk_screen", event_id=event.id))
 
 
@@ -338,6 +368,7 @@ def kiosk_scan(event_id: int):
             scanned_at=None,
             signer=signer(),
             now=utcnow(),
+            refuse_early=not (http_session.get(KIOSK_KEY) or {}).get("early", _early_confirmed(event_id)),
         )
     except DomainError as error:
         db.session.rollback()

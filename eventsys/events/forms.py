@@ -111,6 +111,13 @@ class QuestionForm(Form):
     submit = SubmitField(_l("Add the question"))
 
 
+class DeleteEventForm(Form):
+    confirm = BooleanField(
+        _l("Yes, delete this draft and its agenda and questions"), validators=[DataRequired()]
+    )
+    submit = SubmitField(_l("Delete the draft"))
+
+
 class StaffForm(Form):
     email = EmailField(_l("Staff e-mail"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Assign"))

@@ -6,7 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
@@ -275,7 +275,9 @@ def create_event(
         event.sessions.append(AgendaSession(**vars(item)))
     session.add(event)
     session.flush()
-    audit.record(session, actor=actor, action="event.create", target=event, now=now)
+    audit.record(
+        session, actor=actor, action="event.create", target=event, details={"status": status.value}, now=now
+    )
     return event
 
 
@@ -283,11 +285,43 @@ def update_event(session, *, event: Event, data: EventData, actor: User, now: da
     """Change an event's settings. A capacity increase frees seats: the caller then promotes
     the waitlist (``registration.services.fill_seats``)."""
     _check_event(data, now=now)
+    shift = _agenda_shift(event, data)
     _apply_event(event, data)
+    for item in event.sessions:
+        item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
     event.updated_at = now
     session.flush()
-    audit.record(session, actor=actor, action="event.update", target=event, now=now)
+    details = (
+        {"agenda_moved_by_minutes": int(shift.total_seconds() // 60)} if shift and event.sessions else None
+    )
+    audit.record(session, actor=actor, action="event.update", target=event, details=details, now=now)
     return event
+
+
+def _agenda_shift(event: Event, data: EventData) -> timedelta:
+    """How far the agenda moves with the event: by as much as its start moves, when every
+    item then still lies inside the new dates (a duplicated event given next year's date
+    keeps its timetable); else not at all. An item left outside the new dates is a
+    RuleViolation naming it: change or remove it first."""
+    moved = data.starts_at - event.starts_at
+    for shift in (moved, timedelta(0)):
+        outside = [
+            item.title
+            for item in event.sessions
+            if item.starts_at + shift < data.starts_at or item.ends_at + shift > data.ends_at
+        ]
+        if not outside:
+            return shift
+    raise RuleViolation(
+        _l("Please correct the highlighted fields."),
+        fields={
+            "ends_at": _l(
+                "Agenda: “%(items)s” would lie outside the event's new dates. Change or remove "
+                "the item first.",
+                items="”, “".join(outside),
+            )
+        },
+    )
 
 
 #: which status an organizer may move an event to from which
@@ -309,6 +343,68 @@ def set_status(session, *, event: Event, status: EventStatus, actor: User, now: 
     event.updated_at = now
     audit.record(session, actor=actor, action=f"event.{status.value}", target=event, now=now)
     return event
+
+
+def was_ever_out_of_draft(session, *, event: Event) -> bool:
+    """Whether the audit log shows ``event`` left draft once: a status move (back to draft
+    included, which means it was out), or created with another status (API, demo)."""
+    moves = {f"event.{status.value}" for status in EventStatus}
+    rows = session.execute(
+        select(audit.AuditLog.action, audit.AuditLog.details).where(
+            audit.AuditLog.target_type == Event.__tablename__,
+            audit.AuditLog.target_id == str(event.id),
+            audit.AuditLog.action.in_([*moves, "event.create"]),
+        )
+    )
+    for action, details in rows:
+        created_as = (details or {}).get("status", EventStatus.DRAFT.value)
+        if action in moves or created_as != EventStatus.DRAFT.value:
+            return True
+    return False
+
+
+def deletion_refusal(session, *, event: Event) -> str | None:
+    """Why ``event`` cannot be deleted, or None: only a draft that was never published and
+    that nobody registered for may go (anything else has people or links depending on it:
+    close or archive it instead)."""
+    from eventsys.registration.models import Registration
+
+    if event.status != EventStatus.DRAFT:
+        return str(_l("Only a draft can be deleted. Close or archive this event instead."))
+    registered = session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.event_id == event.id)
+    )
+    if registered:
+        return str(_l("People have registered for this event: archive it instead of deleting it."))
+    if was_ever_out_of_draft(session, event=event):
+        return str(_l("This event was published once (its link may be out): archive it instead."))
+    return None
+
+
+def _lock(session, event: Event) -> None:
+    """Hold ``event``'s row until the transaction ends (PostgreSQL; SQLite's write lock is
+    the caller's): a registration, which locks it too (``registration.services.lock_event``),
+    waits, so what was counted or checked stays true until the commit."""
+    session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    session.refresh(event)
+
+
+def delete_event(session, *, event: Event, actor: User, now: datetime) -> None:
+    """Delete a draft nobody has seen (see :func:`deletion_refusal`); Conflict otherwise.
+    The audit line keeps its title and dates."""
+    _lock(session, event)
+    refusal = deletion_refusal(session, event=event)
+    if refusal:
+        raise Conflict(refusal, code="not_deletable")
+    details = {
+        "title": event.title,
+        "slug": event.slug,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+    }
+    audit.record(session, actor=actor, action="event.delete", target=event, details=details, now=now)
+    session.delete(event)
+    session.flush()
 
 
 def duplicate_event(session, *, event: Event, actor: User, now: datetime) -> Event:
@@ -369,11 +465,44 @@ def add_session(session, *, event: Event, data: SessionData, actor: User, now: d
     return item
 
 
-def delete_session(session, *, event: Event, session_id: int, actor: User, now: datetime) -> None:
+def own_session(session, event: Event, session_id: int) -> AgendaSession:
+    """The agenda item ``session_id`` of ``event``; NotFound for another event's (or none)."""
     item = session.get(AgendaSession, session_id)
     if item is None or item.event_id != event.id:
         raise NotFound(_l("No such agenda item."))
-    session.delete(item)
+    return item
+
+
+def update_session(
+    session, *, event: Event, session_id: int, data: SessionData, actor: User, now: datetime
+) -> AgendaSession:
+    """Change an agenda item in place (its check-ins and certificate rules keep pointing at
+    it, which removing and re-adding would break); same rules as :func:`add_session`."""
+    item = own_session(session, event, session_id)
+    errors = _check_session(data, starts_at=event.starts_at, ends_at=event.ends_at)
+    if errors:
+        raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+    before = {
+        "title": item.title,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
+    }
+    for name, value in vars(data).items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="event.session_update",
+        target=event,
+        details={"session": item.id, "before": before},
+        now=now,
+    )
+    return item
+
+
+def delete_session(session, *, event: Event, session_id: int, actor: User, now: datetime) -> None:
+    session.delete(own_session(session, event, session_id))
     session.flush()
     audit.record(session, actor=actor, action="event.session_delete", target=event, now=now)
 
@@ -386,17 +515,27 @@ class QuestionData:
     is_required: bool = False
 
 
-def add_question(session, *, event: Event, data: QuestionData, actor: User, now: datetime) -> Question:
-    """A question at the end of the form; choice questions need at least two options."""
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
+def _checked_question(data: QuestionData) -> tuple[str, list[str]]:
+    """The label and options as stored; RuleViolation for an empty label or a choice
+    question with fewer than two options."""
     errors: dict[str, str] = {}
     label = (data.label or "").strip()
     if not label:
         errors["label"] = _l("Question: please enter the question's text.")
-    options = [o.strip() for o in data.options if o and o.strip()]
-    if data.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and len(options) < 2:
+    options = list(dict.fromkeys(o.strip() for o in data.options if o and o.strip()))
+    if data.kind in CHOICE_KINDS and len(options) < 2:
         errors["options"] = _l("Options: a choice question needs at least two options, one per line.")
     if errors:
         raise RuleViolation(_l("Please correct the highlighted fields."), fields=errors)
+    return label[:500], options if data.kind in CHOICE_KINDS else []
+
+
+def add_question(session, *, event: Event, data: QuestionData, actor: User, now: datetime) -> Question:
+    """A question at the end of the form; choice questions need at least two options."""
+    label, options = _checked_question(data)
     used = {q.key for q in event.questions}
     number = len(used) + 1
     while f"q{number}" in used:
@@ -405,9 +544,9 @@ def add_question(session, *, event: Event, data: QuestionData, actor: User, now:
     question = Question(
         event=event,
         key=f"q{number}",
-        label=label[:500],
+        label=label,
         kind=data.kind,
-        options=options if data.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) else [],
+        options=options,
         is_required=data.is_required,
         position=position,
     )
@@ -417,15 +556,75 @@ def add_question(session, *, event: Event, data: QuestionData, actor: User, now:
     return question
 
 
-def _own_question(session, event: Event, question_id: int) -> Question:
+def own_question(session, event: Event, question_id: int) -> Question:
     question = session.get(Question, question_id)
     if question is None or question.event_id != event.id:
         raise NotFound(_l("No such question."))
     return question
 
 
+def given_answers(session, *, event: Event, question: Question) -> list[Any]:
+    """Every answer registrations of ``event`` hold for ``question`` (empty ones left out)."""
+    from eventsys.registration.models import Registration
+
+    stored = session.scalars(select(Registration.answers).where(Registration.event_id == event.id))
+    found = []
+    for answers in stored:
+        value = (answers or {}).get(question.key)
+        if value not in (None, "", []):
+            found.append(value)
+    return found
+
+
+def update_question(
+    session, *, event: Event, question_id: int, data: QuestionData, actor: User, now: datetime
+) -> Question:
+    """Change a question in place, as pretix does once answers exist: its text, whether it
+    is required and new options may change; its kind may not, and neither may an option
+    someone chose be removed or renamed (their answer would no longer mean anything).
+    RuleViolation names the field; the answers stay as given."""
+    _lock(session, event)
+    question = own_question(session, event, question_id)
+    label, options = _checked_question(data)
+    answers = given_answers(session, event=event, question=question)
+    if answers and data.kind != question.kind:
+        raise RuleViolation(
+            _l(
+                "Kind of answer: %(n)s people have already answered this question, so its kind "
+                "cannot change. Add a new question instead.",
+                n=len(answers),
+            ),
+            field="kind",
+        )
+    if answers and question.kind in CHOICE_KINDS:
+        chosen = {item for value in answers for item in (value if isinstance(value, list) else [value])}
+        dropped = [option for option in question.options if option in chosen and option not in options]
+        if dropped:
+            raise RuleViolation(
+                _l(
+                    "Options: “%(options)s” was already chosen by someone, so it cannot be removed "
+                    "or renamed. You may add options.",
+                    options="”, “".join(dropped),
+                ),
+                field="options",
+            )
+    before = {"label": question.label, "kind": str(question.kind), "options": list(question.options)}
+    question.label, question.kind, question.options = label, data.kind, options
+    question.is_required = data.is_required
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="event.question_update",
+        target=event,
+        details={"question": question.id, "before": before},
+        now=now,
+    )
+    return question
+
+
 def delete_question(session, *, event: Event, question_id: int, actor: User, now: datetime) -> None:
-    session.delete(_own_question(session, event, question_id))
+    session.delete(own_question(session, event, question_id))
     session.flush()
     audit.record(session, actor=actor, action="event.question_delete", target=event, now=now)
 
@@ -434,7 +633,7 @@ def move_question(
     session, *, event: Event, question_id: int, offset: int, actor: User, now: datetime
 ) -> None:
     """Move a question up (-1) or down (+1) in the form's order."""
-    question = _own_question(session, event, question_id)
+    question = own_question(session, event, question_id)
     ordered = sorted(event.questions, key=lambda q: (q.position, q.id))
     index = ordered.index(question)
     target = index + offset

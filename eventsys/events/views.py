@@ -14,6 +14,7 @@ from eventsys.errors import Conflict, RuleViolation
 from eventsys.events import services
 from eventsys.events.forms import (
     QUESTION_KINDS,
+    DeleteEventForm,
     EventForm,
     QuestionForm,
     SessionForm,
@@ -231,6 +232,32 @@ def _label(value: str) -> str:
     return label(value)
 
 
+@bp.route("/manage/events/<int:event_id>/delete", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def delete(event_id: int):
+    """Delete a draft nobody has seen, after a confirm page (GET); anything else is refused
+    with the reason and the way out (close or archive)."""
+    event = services.get_managed_event(db.session, event_id, user=current_user)
+    form = DeleteEventForm()
+    if form.validate_on_submit():
+        event = _write(event_id)
+        title = event.title
+        try:
+            services.delete_event(db.session, event=event, actor=current_user, now=utcnow())
+        except Conflict as error:
+            return _refused(event_id, error)
+        db.session.commit()
+        flash(_("The draft “%(title)s” was deleted.", title=title), "success")
+        return redirect(url_for("events.dashboard"))
+    return render_template(
+        "events/delete.html",
+        event=event,
+        form=form,
+        refusal=services.deletion_refusal(db.session, event=event),
+        moves=services.STATUS_MOVES[event.status],
+    )
+
+
 @bp.post("/manage/events/<int:event_id>/duplicate")
 @role_required(Role.ORGANIZER)
 def duplicate(event_id: int):
@@ -250,19 +277,53 @@ def add_session(event_id: int):
         return _refused(
             event_id, RuleViolation(fields={k: " ".join(map(str, v)) for k, v in form.errors.items()})
         )
-    data = services.SessionData(
-        title=form.title.data,
+    try:
+        services.add_session(
+            db.session, event=event, data=_session_data(form), actor=current_user, now=utcnow()
+        )
+    except RuleViolation as error:
+        return _refused(event_id, error)
+    return _done(event_id, _("Added to the agenda."))
+
+
+def _session_data(form: SessionForm) -> services.SessionData:
+    return services.SessionData(
+        title=form.title.data or "",
         starts_at=local_to_utc(form.starts_at.data, _tz()),
         ends_at=local_to_utc(form.ends_at.data, _tz()),
         room=form.room.data or "",
         speakers=form.speakers.data or "",
         capacity=form.capacity.data,
     )
-    try:
-        services.add_session(db.session, event=event, data=data, actor=current_user, now=utcnow())
-    except RuleViolation as error:
-        return _refused(event_id, error)
-    return _done(event_id, _("Added to the agenda."))
+
+
+@bp.route("/manage/events/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def edit_session(event_id: int, session_id: int):
+    """Change an agenda item in place (its check-ins stay with it)."""
+    event = services.get_managed_event(db.session, event_id, user=current_user)
+    item = services.own_session(db.session, event, session_id)
+    form = SessionForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.starts_at.data = utc_to_local(item.starts_at, _tz())
+        form.ends_at.data = utc_to_local(item.ends_at, _tz())
+    if form.validate_on_submit():
+        event = _write(event_id)
+        try:
+            services.update_session(
+                db.session,
+                event=event,
+                session_id=session_id,
+                data=_session_data(form),
+                actor=current_user,
+                now=utcnow(),
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            _form_errors(form, error)
+        else:
+            return _done(event_id, _("The agenda item was changed."))
+    return render_template("events/edit_session.html", form=form, event=event, item=item)
 
 
 @bp.post("/manage/events/<int:event_id>/sessions/<int:session_id>/delete")
@@ -282,17 +343,54 @@ def add_question(event_id: int):
         return _refused(
             event_id, RuleViolation(fields={k: " ".join(map(str, v)) for k, v in form.errors.items()})
         )
-    data = services.QuestionData(
-        label=form.label.data,
+    try:
+        services.add_question(
+            db.session, event=event, data=_question_data(form), actor=current_user, now=utcnow()
+        )
+    except RuleViolation as error:
+        return _refused(event_id, error)
+    return _done(event_id, _("The question is on the form."))
+
+
+def _question_data(form: QuestionForm) -> services.QuestionData:
+    return services.QuestionData(
+        label=form.label.data or "",
         kind=QuestionKind(form.kind.data),
         options=(form.options.data or "").splitlines(),
         is_required=bool(form.is_required.data),
     )
-    try:
-        services.add_question(db.session, event=event, data=data, actor=current_user, now=utcnow())
-    except RuleViolation as error:
-        return _refused(event_id, error)
-    return _done(event_id, _("The question is on the form."))
+
+
+@bp.route("/manage/events/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def edit_question(event_id: int, question_id: int):
+    """Change a question in place; what answers already given allow is the service's rule."""
+    event = services.get_managed_event(db.session, event_id, user=current_user)
+    question = services.own_question(db.session, event, question_id)
+    form = QuestionForm(obj=question if request.method == "GET" else None)
+    if request.method == "GET":
+        form.kind.data = question.kind.value
+        form.options.data = "\n".join(question.options or [])
+    if form.validate_on_submit():
+        event = _write(event_id)
+        try:
+            services.update_question(
+                db.session,
+                event=event,
+                question_id=question_id,
+                data=_question_data(form),
+                actor=current_user,
+                now=utcnow(),
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            _form_errors(form, error)
+        else:
+            return _done(event_id, _("The question was changed."))
+    answered = len(services.given_answers(db.session, event=event, question=question))
+    return render_template(
+        "events/edit_question.html", form=form, event=event, question=question, answered=answered
+    )
 
 
 @bp.post("/manage/events/<int:event_id>/questions/<int:question_id>/delete")

@@ -10,6 +10,8 @@
   var eventId = parseInt(cfg.eventId, 10);
   var sessionId = cfg.sessionId ? parseInt(cfg.sessionId, 10) : null;
   var csrf = cfg.csrf;
+  // the staff member confirmed checking people in on a day that is not an event day
+  var confirmEarly = cfg.confirmEarly === "1";
   var lastCheckInId = null;
   var recentTokens = {};
   var syncing = false;
@@ -227,7 +229,7 @@
       if (!navigator.onLine) { return showOffline(item); }
       return post(cfg.checkinUrl, {
         event_id: eventId, token: token, session_id: sessionId, client_id: item.client_id,
-        scanned_at: item.scanned_at, method: method,
+        scanned_at: item.scanned_at, method: method, confirm_early: confirmEarly,
       }).then(function (answer) {
         if (!answered(answer)) { return showOffline(item); }
         return queueDelete(item.client_id).then(function () { showAnswer(answer.data, token); });
@@ -252,7 +254,7 @@
       var body = items.map(function (i) {
         return { token: i.token, session_id: i.session_id, client_id: i.client_id, scanned_at: i.scanned_at, method: i.method };
       });
-      return post(cfg.batchUrl, { event_id: eventId, items: body }).then(function (answer) {
+      return post(cfg.batchUrl, { event_id: eventId, items: body, confirm_early: confirmEarly }).then(function (answer) {
         if (answer.status !== 200) { return null; }
         var done = answer.data.results.map(function (result, n) {
           var person = (result.attendee || {}).name || "";
