@@ -129,10 +129,15 @@ def json_body() -> dict[str, Any]:
 
 
 def optional_json_body() -> dict[str, Any]:
-    """The request's JSON object if it sent one, else ``{}`` (a route whose body is optional);
-    too deep a body is still a 400."""
+    """The request's JSON object, or ``{}`` when it sent no body at all (a route whose body is
+    optional). A body that is not a JSON object (a form, a list, broken JSON) is a 400, as for
+    :func:`json_body`: a tool that meant ``confirm_early`` must not be taken as not saying it."""
     body = _parsed_json()
-    return body if isinstance(body, dict) else {}
+    if body is None and not request.get_data(cache=True):
+        return {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", _("Send a JSON object with Content-Type: application/json."))
+    return body
 
 
 def _field_error(name: str, message) -> RuleViolation:
@@ -157,6 +162,15 @@ def bool_field(body: dict[str, Any], name: str, *, default: bool) -> bool:
     if not isinstance(value, bool):
         raise _field_error(name, _("%(field)s: true or false expected.", field=name))
     return value
+
+
+def only_fields(body: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``body`` if it holds no field but ``names``; else a 422 naming the first stranger (a
+    misspelt ``confirm_erly`` must not be read as "not confirmed" and acted on)."""
+    for name in body:
+        if name not in names:
+            raise _field_error(name, _("%(field)s: unknown field.", field=name))
+    return body
 
 
 def api_user() -> User | None:

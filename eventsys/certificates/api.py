@@ -19,7 +19,7 @@ from eventsys.errors import Conflict
 from eventsys.events.services import can_manage, get_managed_event
 from eventsys.files import current_store
 from eventsys.openapi import error_responses
-from eventsys.web import ApiError, api_auth, api_user, bool_field, optional_json_body
+from eventsys.web import ApiError, api_auth, api_user, bool_field, only_fields, optional_json_body
 
 
 def certificate_json(certificate) -> dict:
@@ -46,7 +46,9 @@ def list_certificates(id: int):  # noqa: A002 - the name the OpenAPI path uses
 def issue_certificates(id: int):  # noqa: A002
     """Before the event has ended: 409 ``event_not_ended`` (with ``ends_at``) unless the body
     says ``{"confirm_early": true}``."""
-    confirm_early = bool_field(optional_json_body(), "confirm_early", default=False)
+    confirm_early = bool_field(
+        only_fields(optional_json_body(), "confirm_early"), "confirm_early", default=False
+    )
     begin_write(db.session)
     event = get_managed_event(db.session, id, user=api_user())
     try:
@@ -129,7 +131,8 @@ OPENAPI_PATHS = {
             "description": (
                 "Before the event has ended the answer is 409 `event_not_ended` (with `ends_at` "
                 'and `confirm_field`), unless the body is `{"confirm_early": true}`: people who '
-                "have not checked in yet would be left out. The body is optional."
+                "have not checked in yet would be left out. The body is optional; a body that is not "
+                "a JSON object is a 400, an unknown field a 422."
             ),
             "tags": ["certificates"],
             "parameters": [_EVENT_ID],
@@ -146,6 +149,7 @@ OPENAPI_PATHS = {
                                     "description": "issue even though the event has not ended yet",
                                 }
                             },
+                            "additionalProperties": False,
                         }
                     }
                 },
