@@ -305,7 +305,7 @@ def test_failed_sms_shows_on_the_outbox_and_retry_sends_it(app, client, gateway,
     assert read_outbox_file(path)["text"] == TEXT
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert f"/admin/outbox/failed/{job.id}/retry" not in page
-    assert "SMS" in page and "0812345678" in page  # listed among the kept messages
+    assert "SMS" in page and "081-234-5678" in page  # listed among the kept messages, formatted
 
     # a second press (another tab) does not send it twice
     client.post(f"/admin/outbox/failed/{job.id}/retry")
