@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from math import floor
 
 from sqlalchemy import func, select
 
@@ -153,10 +154,14 @@ def signin_columns(*, phone: bool, full_day: bool) -> list[SigninColumn]:
     )
     tail = [*([SigninColumn("phone", "โทรศัพท์", 24.0)] if phone else []), *signatures]
     tail.append(SigninColumn("remark", "หมายเหตุ", 17.0))
-    flexible = (("name", "ชื่อ–สกุล", 33), ("position", "ตำแหน่ง", 18), ("organization", "หน่วยงาน/เครือข่าย", 31), ("province", "จังหวัด", 18))  # fmt: skip
+    flexible = (
+        ("name", "ชื่อ–สกุล", 33), ("position", "ตำแหน่ง", 18),
+        ("organization", "หน่วยงาน/เครือข่าย", 31), ("province", "จังหวัด", 18),
+    )  # fmt: skip
     left = SIGNIN_CONTENT_WIDTH_MM - sum(c.width_mm for c in (*fixed, *tail))
     weights = sum(weight for *_rest, weight in flexible)
-    shared = [SigninColumn(key, heading, round(left * weight / weights, 2)) for key, heading, weight in flexible]
+    # rounded down, so the columns never add up to more than the page holds
+    shared = [SigninColumn(key, text, floor(left * n / weights * 100) / 100) for key, text, n in flexible]
     return [*fixed, *shared, *tail]
 
 
