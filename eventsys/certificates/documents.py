@@ -154,14 +154,18 @@ def signin_columns(*, phone: bool, full_day: bool) -> list[SigninColumn]:
     )
     tail = [*([SigninColumn("phone", "โทรศัพท์", 24.0)] if phone else []), *signatures]
     tail.append(SigninColumn("remark", "หมายเหตุ", 17.0))
+    # (key, heading, least width in mm, share of what is left after every least width)
     flexible = (
-        ("name", "ชื่อ–สกุล", 33), ("position", "ตำแหน่ง", 18),
-        ("organization", "หน่วยงาน/เครือข่าย", 31), ("province", "จังหวัด", 18),
+        ("name", "ชื่อ–สกุล", 24, 30), ("position", "ตำแหน่ง", 15, 7),
+        ("organization", "หน่วยงาน/เครือข่าย", 22, 33), ("province", "จังหวัด", 16, 30),
     )  # fmt: skip
-    left = SIGNIN_CONTENT_WIDTH_MM - sum(c.width_mm for c in (*fixed, *tail))
-    weights = sum(weight for *_rest, weight in flexible)
+    spare = SIGNIN_CONTENT_WIDTH_MM - sum(c.width_mm for c in (*fixed, *tail)) - sum(f[2] for f in flexible)
+    shares = sum(f[3] for f in flexible)
     # rounded down, so the columns never add up to more than the page holds
-    shared = [SigninColumn(key, text, floor(left * n / weights * 100) / 100) for key, text, n in flexible]
+    shared = [
+        SigninColumn(key, text, round(least + floor(spare * share / shares * 100) / 100, 2))
+        for key, text, least, share in flexible
+    ]
     return [*fixed, *shared, *tail]
 
 
