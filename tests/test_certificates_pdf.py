@@ -8,6 +8,7 @@ import io
 import logging
 import re
 import subprocess
+from dataclasses import replace
 
 import pikepdf
 import pytest
@@ -79,6 +80,42 @@ def test_certificate_prints_thai_text_with_embedded_sarabun():
     for line in fonts.splitlines()[2:]:
         assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # embedded, subset, unicode map
     assert len(data) <= 60 * 1024
+
+
+def raw_text(data: bytes) -> str:
+    """The text a reader copies, as poppler extracts it, with nothing put back together."""
+    command = ["pdftotext", "-raw", "-", "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()
+
+
+def page_image(data: bytes, folder) -> bytes:
+    """The first page in grey at 72 dpi."""
+    (folder / "page.pdf").write_bytes(data)
+    command = ["pdftoppm", "-r", "72", "-gray", "-singlefile", str(folder / "page.pdf"), str(folder / "page")]
+    subprocess.run(command, capture_output=True, check=True)
+    return (folder / "page.pgm").read_bytes()
+
+
+def test_sara_am_copies_and_searches_as_written(monkeypatch, tmp_path):
+    """Ctrl-F "ทองคำ" finds the name (issue 13): ำ, with and without a tone mark, is one
+    character in the text layer; า stays า; a nikhahit alone stays itself; nothing drawn moves."""
+    layout = replace(LAYOUT, body="ประจำปีงบประมาณ กากา สํ")
+    name = "นายทองคำ น้ำใจ ค่ำคืน"
+    (data,) = pdf.render_certificates(pdf.Renderer(), layout, [replace(person(name=name), body="")])
+    text = " ".join(raw_text(data).split())
+    assert name in text and "ประจำปีงบประมาณ กากา สํ" in text
+    assert "\u0e4d\u0e32" not in text and "กำ" not in text
+
+    mark = pdf.mark_sara_am
+    monkeypatch.setattr(pdf, "mark_sara_am", lambda data: data)
+    unmarked = pdf.render_people(pdf.Renderer(), layout, [person(name=name)])
+    marked = mark(unmarked)
+    assert name in " ".join(raw_text(marked).split()) and "ทองคำ" not in raw_text(unmarked)
+    image = page_image(marked, tmp_path)
+    assert len(image) > 100_000 and image == page_image(unmarked, tmp_path)
+    monkeypatch.undo()
+    plain = pdf.render_people(pdf.Renderer(), LAYOUT, [person(name="นายกากา")])
+    assert "\u0e4d" not in raw_text(plain) and pdf.mark_sara_am(plain) is plain  # nothing to mark
 
 
 def test_html_in_a_name_is_printed_as_text():

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from math import floor
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -16,10 +17,10 @@ from eventsys.certificates.models import Certificate
 from eventsys.checkin.models import CheckIn
 from eventsys.errors import NotFound
 from eventsys.events.models import AgendaSession, Event
-from eventsys.i18n import format_date, format_time
+from eventsys.i18n import THAI_MONTHS, THAI_WEEKDAYS, be_year, format_date, format_time, to_local
 from eventsys.registration.models import Registration, RegistrationStatus
 from eventsys.volunteers.models import Volunteer
-from eventsys.volunteers.thai import province_name
+from eventsys.volunteers.thai import format_phone, province_name
 
 
 @dataclass(frozen=True)
@@ -118,23 +119,121 @@ def _event_header(event: Event) -> dict[str, str]:
     }
 
 
+#: the sign-in sheet's page: portrait A4; the left margin leaves room for the finance
+#: office's hole punch. The template's @page rule uses these numbers.
+SIGNIN_MARGINS_MM = {"top": 12.0, "right": 10.0, "bottom": 15.0, "left": 15.0}
+SIGNIN_CONTENT_WIDTH_MM = 210.0 - SIGNIN_MARGINS_MM["left"] - SIGNIN_MARGINS_MM["right"]
+#: noon and the end of the lunch hour, Bangkok time: an event (or day) that starts before
+#: NOON and ends after AFTERNOON has a morning and an afternoon signature column
+NOON = time(12, 0)
+AFTERNOON = time(13, 0)
+
+
+@dataclass(frozen=True)
+class SigninColumn:
+    key: str
+    heading: str
+    width_mm: float
+
+
+def is_full_day(starts_at: datetime, ends_at: datetime) -> bool:
+    """Morning and afternoon: starts before 12.00 and ends after 13.00 (Bangkok time) on its
+    first day, or lasts into a later day. A morning that runs late into lunch is not a full day."""
+    start, end = to_local(starts_at), to_local(ends_at)
+    if end.date() > start.date():
+        return True
+    return start.time() < NOON and end.time() > AFTERNOON
+
+
+def signin_columns(*, phone: bool, full_day: bool) -> list[SigninColumn]:
+    """The columns the finance office files, sized to fill the printable width exactly:
+    fixed widths for number, phone, signatures and remarks; the text columns share the rest."""
+    fixed = [SigninColumn("num", "ลำดับ", 11.0)]
+    signatures = (
+        [SigninColumn("sign_morning", "เช้า", 25.0), SigninColumn("sign_afternoon", "บ่าย", 25.0)]
+        if full_day
+        else [SigninColumn("sign", "ลายมือชื่อ", 34.0)]
+    )
+    tail = [*([SigninColumn("phone", "โทรศัพท์", 24.0)] if phone else []), *signatures]
+    tail.append(SigninColumn("remark", "หมายเหตุ", 17.0))
+    # (key, heading, least width in mm, share of what is left after every least width)
+    flexible = (
+        ("name", "ชื่อ–สกุล", 24, 30), ("position", "ตำแหน่ง", 15, 7),
+        ("organization", "หน่วยงาน/เครือข่าย", 22, 33), ("province", "จังหวัด", 16, 30),
+    )  # fmt: skip
+    spare = SIGNIN_CONTENT_WIDTH_MM - sum(c.width_mm for c in (*fixed, *tail)) - sum(f[2] for f in flexible)
+    shares = sum(f[3] for f in flexible)
+    # rounded down, so the columns never add up to more than the page holds
+    shared = [
+        SigninColumn(key, text, round(least + floor(spare * share / shares * 100) / 100, 2))
+        for key, text, least, share in flexible
+    ]
+    return [*fixed, *shared, *tail]
+
+
+def _thai_date(value: datetime, *, weekday: bool) -> str:
+    """ "วันพฤหัสบดีที่ 12 พฤศจิกายน พ.ศ. 2558": day, full month, B.E. year with its era."""
+    local = to_local(value)
+    text = f"{local.day} {THAI_MONTHS[local.month - 1]} พ.ศ. {be_year(local)}"
+    return f"วัน{THAI_WEEKDAYS[local.weekday()]}ที่ {text}" if weekday else text
+
+
+def thai_date_span(starts_at: datetime, ends_at: datetime) -> str:
+    """One day with its weekday, or "ระหว่างวันที่ 12 – 13 พฤศจิกายน พ.ศ. 2558" for several."""
+    start, end = to_local(starts_at), to_local(ends_at)
+    if start.date() == end.date():
+        return _thai_date(starts_at, weekday=True)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"ระหว่างวันที่ {start.day} – {_thai_date(ends_at, weekday=False)}"
+    if start.year == end.year:
+        return f"ระหว่างวันที่ {start.day} {THAI_MONTHS[start.month - 1]} – {_thai_date(ends_at, weekday=False)}"
+    return f"ระหว่างวันที่ {_thai_date(starts_at, weekday=False)} – {_thai_date(ends_at, weekday=False)}"
+
+
+def _time_span(starts_at: datetime, ends_at: datetime) -> str:
+    """ "09.00 – 16.00 น." """
+    return f"{to_local(starts_at):%H.%M} – {format_time(ends_at)}"
+
+
 def signin_sheet_pdf(
     session, *, event: Event, session_id: int | None, upload_dir: str, time_limit: float | None = None
 ) -> bytes:
-    """The sign-in sheet of the whole event or of one agenda session; header on every page."""
+    """The sign-in sheet (ใบลงทะเบียน) of the whole event or of one agenda session, on portrait
+    A4: the heading (event, B.E. date, venue, organizing unit) and the column headings on every
+    page, "หน้า 1/3" at the foot. Morning and afternoon signature columns for a full-day event,
+    one for an agenda session; a phone column only when the event asks for it. NotFound for a
+    session of another event."""
     agenda_session = None
     if session_id is not None:
         agenda_session = session.get(AgendaSession, session_id)
         if agenda_session is None or agenda_session.event_id != event.id:
             raise NotFound("No such session.")
-    rows = [_person_row(r.volunteer) for r in confirmed_registrations(session, event=event)]
-    header = _event_header(event)
-    if agenda_session is not None:
-        header["session"] = agenda_session.title
-        header["date"] = format_date(agenda_session.starts_at, locale="th", weekday=True)
-        header["time"] = f"{format_time(agenda_session.starts_at)} – {format_time(agenda_session.ends_at)}"
+    when = agenda_session or event
+    columns = signin_columns(
+        phone=event.signin_shows_phone,
+        full_day=agenda_session is None and is_full_day(event.starts_at, event.ends_at),
+    )
+    rows = [
+        {**_person_row(r.volunteer), "phone": format_phone(r.volunteer.phone or "")}
+        for r in confirmed_registrations(session, event=event)
+    ]
+    header = {
+        "title": event.title,
+        "session": agenda_session.title if agenda_session else "",
+        "date": thai_date_span(when.starts_at, when.ends_at),
+        "time": _time_span(when.starts_at, when.ends_at),
+        "venue": event.venue,
+        "room": agenda_session.room if agenda_session else "",
+        "unit": event.organizer_unit,
+    }
     return pdf.Renderer(allowed_dirs=(upload_dir,), time_limit=time_limit).write_pdf(
-        "signin.html", paper="A4-portrait", header=header, rows=rows, blank_rows=WALK_IN_ROWS
+        "signin.html",
+        paper="A4-portrait",
+        header=header,
+        columns=columns,
+        rows=rows,
+        blank_rows=WALK_IN_ROWS,
+        margins=SIGNIN_MARGINS_MM,
     )
 
 

@@ -123,7 +123,7 @@ class Renderer:
 
 def _write_html(html: str, paper: str, fetcher: LocalFetcher) -> bytes:
     document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet(paper)], font_config=_font_config())
+    return mark_sara_am(document.write_pdf(stylesheets=[_stylesheet(paper)], font_config=_font_config()))
 
 
 @lru_cache(maxsize=16)
@@ -158,8 +158,123 @@ def decompose_sara_am(text: str) -> str:
 
     HarfBuzz draws ำ with the glyph of า; a PDF maps each glyph to one character, so without
     this every า of a document that also has ำ (or the reverse) copies and searches wrongly.
+    :func:`mark_sara_am` then makes the pair copy and search as ำ again.
     """
     return _SARA_AM.sub("\u0e4d\\1\u0e32", text)
+
+
+_NIKHAHIT, _SARA_AA = "\u0e4d", "\u0e32"
+_TEXT_SHOWING = ("TJ", "Tj")
+
+
+def _glyph_texts(font: pikepdf.Object) -> dict[bytes, str]:
+    """Glyph code → text, from a WeasyPrint font's ToUnicode CMap (two-byte codes)."""
+    if "/ToUnicode" not in font:
+        return {}
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    texts = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            texts[bytes.fromhex(code)] = bytes.fromhex(text).decode("utf-16-be", "replace")
+    return texts
+
+
+def _mark_stream(instructions: list, fonts: dict[str, dict[bytes, str]]) -> list | None:
+    """The instructions with each nikhahit (+ tone) glyph and the sara aa glyph after it put
+    in a ``/Span <</ActualText (ำ)>>`` marked-content sequence; None if there is none."""
+    glyphs = []  # (instruction, element, byte offset, text), in drawing order, per text object
+    texts: dict[bytes, str] = {}
+    for index, (operands, operator) in enumerate(instructions):
+        name = str(operator)
+        if name == "Tf" and operands:
+            texts = fonts.get(str(operands[0]), {})
+        elif name == "ET":
+            glyphs.append(None)  # a span never crosses the end of a text object
+        elif name in _TEXT_SHOWING and operands and texts:
+            elements = list(operands[0]) if name == "TJ" else [operands[0]]
+            for element_index, element in enumerate(elements):
+                if isinstance(element, pikepdf.String):
+                    raw = bytes(element)
+                    for offset in range(0, len(raw) - 1, 2):
+                        code = raw[offset : offset + 2]
+                        glyphs.append((index, element_index, offset, texts.get(code, "")))
+    starts: dict[tuple[int, int, int], str] = {}  # where a span opens → its ActualText
+    ends: set[tuple[int, int, int]] = set()  # the glyph after which it closes
+    for first, second in zip(glyphs, glyphs[1:], strict=False):
+        if first and second and first[3].startswith(_NIKHAHIT) and second[3] == _SARA_AA:
+            starts[first[:3]] = first[3][1:] + "\u0e33"  # the tone mark (if any), then ำ
+            ends.add(second[:3])
+    if not starts:
+        return None
+    out: list = []
+    for index, (operands, operator) in enumerate(instructions):
+        name = str(operator)
+        if name not in _TEXT_SHOWING or not any(key[0] == index for key in (*starts, *ends)):
+            out.append((operands, operator))
+            continue
+        elements = list(operands[0]) if name == "TJ" else [operands[0]]
+        piece: list = []
+
+        def flush(piece=piece) -> None:
+            if piece:
+                out.append(([pikepdf.Array(piece)], pikepdf.Operator("TJ")))
+                piece.clear()
+
+        for element_index, element in enumerate(elements):
+            if not isinstance(element, pikepdf.String):
+                piece.append(element)  # a position adjustment: splitting TJ keeps positions
+                continue
+            raw, run = bytes(element), b""
+            for offset in range(0, len(raw) - 1, 2):
+                key = (index, element_index, offset)
+                if key in starts:
+                    if run:
+                        piece.append(pikepdf.String(run))
+                        run = b""
+                    flush()
+                    actual = pikepdf.Dictionary(ActualText=pikepdf.String(starts[key]))
+                    out.append(([pikepdf.Name.Span, actual], pikepdf.Operator("BDC")))
+                run += raw[offset : offset + 2]
+                if key in ends:
+                    piece.append(pikepdf.String(run))
+                    run = b""
+                    flush()
+                    out.append(([], pikepdf.Operator("EMC")))
+            if run:
+                piece.append(pikepdf.String(run))
+        flush()
+    return out
+
+
+def mark_sara_am(data: bytes) -> bytes:
+    """Make ำ copy and search as ำ. HarfBuzz draws ำ as two glyphs (nikhahit, then sara aa)
+    and a PDF font maps each glyph to one text for the whole file, so the text layer says
+    ํ + า (see :func:`decompose_sara_am`). This wraps each such pair in an ``ActualText``
+    span saying ำ (PDF 32000 §14.9.4, the way PDFs give the text of a ligature), which a
+    reader that honours it (poppler's pdftotext, checked by the tests; Acrobat) copies and
+    searches instead; one that ignores it still finds ํ + า. The drawing is unchanged. Only
+    page content streams are read (WeasyPrint draws text there). A PDF without the pair is
+    returned as it is."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        changed = False
+        known: dict[tuple[int, int], dict[bytes, str]] = {}  # WeasyPrint's pages share fonts
+        for page in document.pages:
+            fonts = {}
+            for name, font in page.Resources.get("/Font", {}).items():
+                if font.objgen not in known or font.objgen == (0, 0):
+                    known[font.objgen] = _glyph_texts(font)
+                fonts[str(name)] = known[font.objgen]
+            if not any(text.startswith(_NIKHAHIT) for texts in fonts.values() for text in texts.values()):
+                continue
+            marked = _mark_stream(list(pikepdf.parse_content_stream(page)), fonts)
+            if marked is not None:
+                page.Contents = document.make_stream(pikepdf.unparse_content_stream(marked))
+                changed = True
+        if not changed:
+            return data
+        buffer = io.BytesIO()
+        document.save(buffer, compress_streams=True)
+        return buffer.getvalue()
 
 
 # --- per-process shared set-up ----------------------------------------------------------------

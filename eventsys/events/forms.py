@@ -79,6 +79,7 @@ class EventForm(Form):
     )
     waitlist_enabled = BooleanField(_l("Waiting list when full"), default=True)
     requires_approval = BooleanField(_l("Registrations need my approval"))
+    signin_shows_phone = BooleanField(_l("Phone number column on the printed sign-in sheet"))
     submit = SubmitField(_l("Save"))
 
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.db import UTCDateTime, db, enum_column, utcnow
@@ -55,6 +55,9 @@ class Event(db.Model):
     )
     requires_approval: Mapped[bool] = mapped_column(default=False)
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    #: the printed sign-in sheet has a phone column (off unless the organizer asks: the sheet
+    #: lies open at the door, and the finance office needs no phone to pay an allowance)
+    signin_shows_phone: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: the organizer who owns the event (admins see every event)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

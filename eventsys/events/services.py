@@ -126,6 +126,7 @@ class EventData:
     registration_closes_at: datetime | None = None
     waitlist_enabled: bool = True
     requires_approval: bool = False
+    signin_shows_phone: bool = False
 
 
 @dataclass
@@ -246,6 +247,7 @@ def _apply_event(event: Event, data: EventData) -> None:
     event.registration_closes_at = data.registration_closes_at
     event.waitlist_enabled = data.waitlist_enabled
     event.requires_approval = data.requires_approval
+    event.signin_shows_phone = data.signin_shows_phone
 
 
 def create_event(
@@ -420,7 +422,7 @@ def duplicate_event(session, *, event: Event, actor: User, now: datetime) -> Eve
     for name in (
         "description", "venue", "address", "map_url", "organizer_unit", "starts_at", "ends_at",
         "capacity", "registration_opens_at", "registration_closes_at", "waitlist_enabled",
-        "requires_approval",
+        "requires_approval", "signin_shows_phone",
     ):  # fmt: skip
         setattr(copy, name, getattr(event, name))
     for item in event.sessions:

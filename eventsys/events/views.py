@@ -106,6 +106,7 @@ def _event_data(form: EventForm) -> services.EventData:
         registration_closes_at=local_to_utc(form.registration_closes_at.data, tz),
         waitlist_enabled=bool(form.waitlist_enabled.data),
         requires_approval=bool(form.requires_approval.data),
+        signin_shows_phone=bool(form.signin_shows_phone.data),
     )
 
 
