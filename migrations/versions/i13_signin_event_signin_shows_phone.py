@@ -3,7 +3,7 @@
 Issue 13 point 4. Existing events get no phone column (the sheet printed before had none).
 
 Revision ID: i13_signin
-Revises: i14_certs
+Revises: i14_files
 Create Date: 2026-12-04 19:00:00.000000
 
 """
