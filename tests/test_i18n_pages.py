@@ -520,6 +520,8 @@ PARAMS: dict[str, Callable[[Seed], Any]] = {
     "token": lambda s: _manage_token(s.registration),
     "code": lambda s: [s.certificate.verification_code, s.revoked.verification_code],
     "job_id": lambda s: s.certificate_job.id,
+    "session_id": lambda s: s.event.sessions[0].id,
+    "question_id": lambda s: s.event.questions[0].id,
     "volunteers.import_job:job_id": lambda s: s.import_job.id,
     "volunteers.import_errors:job_id": lambda s: s.import_job.id,
     "volunteers.import_report:job_id": lambda s: s.import_job.id,
