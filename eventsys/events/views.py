@@ -309,22 +309,31 @@ def edit_session(event_id: int, session_id: int):
         form.starts_at.data = utc_to_local(item.starts_at, _tz())
         form.ends_at.data = utc_to_local(item.ends_at, _tz())
     if form.validate_on_submit():
-        event = _write(event_id)
-        try:
-            services.update_session(
-                db.session,
-                event=event,
-                session_id=session_id,
-                data=_session_data(form),
-                actor=current_user,
-                now=utcnow(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            _form_errors(form, error)
-        else:
-            return _done(event_id, _("The agenda item was changed."))
+        done = _change_in_place(
+            form,
+            event_id,
+            lambda event: services.update_session(
+                db.session, event=event, session_id=session_id, data=_session_data(form),
+                actor=current_user, now=utcnow(),
+            ),
+            _("The agenda item was changed."),
+        )  # fmt: skip
+        if done:
+            return done
     return render_template("events/edit_session.html", form=form, event=event, item=item)
+
+
+def _change_in_place(form, event_id: int, change, message: str):
+    """An edit page's write: the event locked, ``change(event)`` applied, then back to the event
+    page; a RuleViolation is rolled back and shown on the form's fields (None: show it again)."""
+    event = _write(event_id)
+    try:
+        change(event)
+    except RuleViolation as error:
+        db.session.rollback()
+        _form_errors(form, error)
+        return None
+    return _done(event_id, message)
 
 
 @bp.post("/manage/events/<int:event_id>/sessions/<int:session_id>/delete")
@@ -373,21 +382,17 @@ def edit_question(event_id: int, question_id: int):
         form.kind.data = question.kind.value
         form.options.data = "\n".join(question.options or [])
     if form.validate_on_submit():
-        event = _write(event_id)
-        try:
-            services.update_question(
-                db.session,
-                event=event,
-                question_id=question_id,
-                data=_question_data(form),
-                actor=current_user,
-                now=utcnow(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            _form_errors(form, error)
-        else:
-            return _done(event_id, _("The question was changed."))
+        done = _change_in_place(
+            form,
+            event_id,
+            lambda event: services.update_question(
+                db.session, event=event, question_id=question_id, data=_question_data(form),
+                actor=current_user, now=utcnow(),
+            ),
+            _("The question was changed."),
+        )  # fmt: skip
+        if done:
+            return done
     answered = len(services.given_answers(db.session, event=event, question=question))
     return render_template(
         "events/edit_question.html", form=form, event=event, question=question, answered=answered
